@@ -1,0 +1,25 @@
+/* The container process's own attributes, shared by init and (later) exec:
+ * rlimits, umask, cwd, user and groups, capabilities (libcap),
+ * no_new_privs, and the final execve. Runs inside the container, after the
+ * rootfs is final. */
+#ifndef NOOK_PROCESS_H
+#define NOOK_PROCESS_H
+
+#include "oci/config.h"
+#include "util/error.h"
+
+/* Resolve args[0] like runc: contains '/' -> as is; else search the PATH from
+ * process.env (default PATH when none). Fails with
+ * `exec: "name": executable file not found in $PATH` or a stat error. */
+int nk_process_lookup(const oci_process *p, char **path_out, nk_error **err);
+
+/* rlimits, umask, chdir(cwd) verified inside the root, setgroups/setresgid/
+ * setresuid keeping caps, the five capability sets, then no_new_privs.
+ * Leaves the process ready for execve. */
+int nk_process_setup(const oci_process *p, nk_error **err);
+
+/* Close (mark CLOEXEC) every fd >= 3 + preserve_fds, make 3..3+preserve_fds-1
+ * inheritable, and execve(path, args, env). Returns only on failure. */
+int nk_process_exec(const oci_process *p, const char *path, int preserve_fds, nk_error **err);
+
+#endif
