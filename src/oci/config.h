@@ -13,6 +13,9 @@
 
 #include "util/error.h"
 
+/* gnu11 predefines `linux` as 1; the spec's object is called linux, so is our field. */
+#undef linux
+
 typedef struct oci_strv {
     char **v; /* NULL-terminated, NULL when absent */
     size_t len;
