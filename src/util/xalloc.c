@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include "util/xalloc.h"
 
 #include <stdio.h>

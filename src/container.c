@@ -1,0 +1,420 @@
+/* The lifecycle. `create` leaves init blocked on exec.fifo; `start` writes
+ * into it; `run` is both plus waiting. Every create step that fails undoes
+ * the ones before it (SECURITY.md rule 8). */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "init.h"
+#include "log.h"
+#include "namespaces/namespaces.h"
+#include "state.h"
+#include "terminal.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/proc.h"
+#include "util/sync.h"
+#include "util/xalloc.h"
+#include "validate.h"
+#include "container_signal.h"
+
+int nk_validate_id(const char *id, nk_error **err)
+{
+    static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-.";
+    size_t len = id ? strlen(id) : 0;
+    bool ok = len > 0 && len <= 255 && id[0] != '.' && strspn(id, allowed) == len &&
+              strstr(id, "..") == NULL;
+    if (!ok)
+        return nk_err(err, 0, "invalid container id \"%s\": must match "
+                      "^[A-Za-z0-9_+-][A-Za-z0-9_+.-]*$, without \"..\", at most 255 characters",
+                      id ? id : "");
+    return 0;
+}
+
+/* ---------- create ---------- */
+
+typedef struct nk_created {
+    nk_state_dir dir;
+    oci_config *config;
+    pid_t pid;
+    int pidfd;
+} nk_created;
+
+static void created_release(nk_created *c)
+{
+    nk_state_dir_close(&c->dir);
+    oci_config_free(c->config);
+    c->config = NULL;
+    nk_closep(&c->pidfd);
+}
+
+static int resolve_rootfs(const char *bundle, const oci_config *cfg, char **out, nk_error **err)
+{
+    _cleanup_free_ char *joined = cfg->root.path[0] == '/'
+                                      ? xstrdup(cfg->root.path)
+                                      : xasprintf("%s/%s", bundle, cfg->root.path);
+    char *real = realpath(joined, NULL);
+    if (real == NULL)
+        return nk_err(err, errno, "root.path: `%s`", joined);
+    struct stat st;
+    if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        free(real);
+        return nk_err(err, ENOTDIR, "root.path: `%s`", joined);
+    }
+    *out = real;
+    return 0;
+}
+
+static int write_oom_score_adj(pid_t pid, const oci_process *p, nk_error **err)
+{
+    if (!p->has_oom_score_adj)
+        return 0;
+    char path[64], val[16];
+    snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+    int n = snprintf(val, sizeof(val), "%d", p->oom_score_adj);
+    if (nk_write_file_at(AT_FDCWD, path, val, (size_t)n, err) < 0)
+        return nk_err_wrap(err, "process.oomScoreAdj");
+    return 0;
+}
+
+static int write_pid_file(const char *path, pid_t pid, nk_error **err)
+{
+    if (path == NULL)
+        return 0;
+    char buf[16];
+    int n = snprintf(buf, sizeof(buf), "%d", (int)pid); /* no newline: the shim Atoi()s it */
+    return nk_write_file_atomic(path, buf, (size_t)n, 0644, err);
+}
+
+static int save_initial_state(const nk_created *c, const char *bundle, const char *rootfs,
+                              nk_error **err)
+{
+    nk_state s = {0};
+    s.oci_version = c->config->oci_version;
+    s.id = c->dir.id;
+    s.pid = c->pid;
+    s.status = "created";
+    s.bundle = (char *)bundle;
+    s.rootfs = (char *)rootfs;
+    s.created = nk_state_now_rfc3339();
+    s.annotations = c->config->annotations;
+    s.owner = "";
+    const oci_namespace *pidns = oci_config_namespace(c->config, OCI_NS_PID);
+    s.own_pid_ns = pidns != NULL && pidns->path == NULL;
+    if (nk_proc_stat(c->pid, &s.init_start_time, NULL) < 0) {
+        free(s.created);
+        return nk_err(err, errno, "container init exited during create");
+    }
+    int ret = nk_state_save(&c->dir, &s, err);
+    free(s.created);
+    return ret;
+}
+
+/* Spawn init and wait until it reports READY (or its error). */
+static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, const char *rootfs,
+                      nk_error **err)
+{
+    int sync[2] = {-1, -1};
+    _cleanup_close_ int fifo_fd = -1, console_fd = -1;
+    if (mkfifoat(c->dir.fd, NK_EXEC_FIFO, 0600) < 0)
+        return nk_err(err, errno, "mkfifo `%s/%s`", c->dir.path, NK_EXEC_FIFO);
+    /* O_RDWR never blocks on a fifo; init then blocks in read() until start */
+    fifo_fd = openat(c->dir.fd, NK_EXEC_FIFO, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    if (fifo_fd < 0)
+        return nk_err(err, errno, "open `%s`", NK_EXEC_FIFO);
+    if (o->console_socket != NULL &&
+        (console_fd = nk_console_socket_connect(o->console_socket, err)) < 0)
+        return -1;
+    if (nk_sync_pair(sync, err) < 0)
+        return -1;
+    int host_fds[] = {c->dir.fd, ctx->log_fd, sync[0]};
+    nk_init_cfg ic = {
+        .config = c->config,
+        .id = o->id,
+        .rootfs = rootfs,
+        .sync_fd = sync[1],
+        .fifo_fd = fifo_fd,
+        .console_fd = console_fd,
+        .preserve_fds = o->preserve_fds,
+        .no_pivot = o->no_pivot,
+        .no_new_keyring = o->no_new_keyring,
+        .host_fds = host_fds,
+        .n_host_fds = sizeof(host_fds) / sizeof(host_fds[0]),
+    };
+    nk_spawn sp = {
+        .config = c->config,
+        .fn = nk_init_main,
+        .arg = &ic,
+        .sync_parent = sync[0],
+        .sync_child = sync[1],
+        .cgroup_fd = -1,
+    };
+    int ret = nk_ns_spawn(&sp, err);
+    c->pid = sp.pid;
+    c->pidfd = NK_TAKE_FD(sp.pidfd);
+    nk_spawn_release(&sp);
+    close(sync[1]);
+    nk_sync_msg msg;
+    if (ret == 0)
+        ret = write_oom_score_adj(c->pid, &c->config->process, err);
+    if (ret == 0)
+        ret = nk_sync_expect(sync[0], NK_SYNC_READY, &msg, err);
+    close(sync[0]);
+    return ret;
+}
+
+/* Undo a half-made create: the init (and everything in its pid namespace)
+ * and the state directory. */
+static void abort_create(nk_created *c)
+{
+    if (c->pid > 0) {
+        if (c->pidfd >= 0)
+            nk_pidfd_send_signal(c->pidfd, SIGKILL);
+        else
+            kill(c->pid, SIGKILL);
+        while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
+    nk_error *ignored = NULL;
+    nk_state_dir_remove(&c->dir, &ignored);
+    nk_error_free(ignored);
+}
+
+static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, nk_created *c,
+                     nk_error **err)
+{
+    memset(c, 0, sizeof(*c));
+    c->dir.fd = c->pidfd = -1;
+    if (nk_validate_id(o->id, err) < 0)
+        return -1;
+    if (ctx->systemd_cgroup)
+        return nk_err(err, 0, "systemd cgroup driver is not supported by nook yet, "
+                              "run without --systemd-cgroup");
+    if (o->preserve_fds < 0)
+        return nk_err(err, 0, "--preserve-fds: must not be negative");
+    const char *bundle_arg = o->bundle ? o->bundle : ".";
+    _cleanup_free_ char *bundle = realpath(bundle_arg, NULL);
+    if (bundle == NULL)
+        return nk_err(err, errno, "bundle `%s`", bundle_arg);
+    _cleanup_free_ char *config_path = xasprintf("%s/config.json", bundle);
+    if (oci_config_load(config_path, &c->config, err) < 0)
+        return -1;
+    if (nk_validate_config(c->config, o->console_socket != NULL, foreground, err) < 0)
+        return -1;
+    _cleanup_free_ char *rootfs = NULL;
+    if (resolve_rootfs(bundle, c->config, &rootfs, err) < 0)
+        return -1;
+    if (nk_state_dir_create(ctx, o->id, &c->dir, err) < 0) {
+        /* only remove what we made: EEXIST means another container's dir */
+        if (c->dir.fd >= 0)
+            abort_create(c);
+        return -1;
+    }
+    /* init comes back to us if an intermediate process forked it */
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+        nk_debug(ctx, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
+    if (spawn_init(ctx, o, c, rootfs, err) < 0 ||
+        save_initial_state(c, bundle, rootfs, err) < 0 ||
+        write_pid_file(o->pid_file, c->pid, err) < 0) {
+        abort_create(c);
+        return -1;
+    }
+    nk_debug(ctx, "container %s created, init pid %d", o->id, (int)c->pid);
+    return 0;
+}
+
+int nk_container_create(nk_context *ctx, const nk_create_opts *o, nk_error **err)
+{
+    nk_created c;
+    int ret = do_create(ctx, o, false, &c, err);
+    created_release(&c);
+    return ret;
+}
+
+/* ---------- start ---------- */
+
+static int write_exec_fifo(const nk_state_dir *d, nk_error **err)
+{
+    /* non-blocking: ENXIO means nobody holds the fifo, i.e. init is gone */
+    _cleanup_close_ int fd = openat(d->fd, NK_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENXIO || errno == ENOENT)
+            return nk_err(err, 0, "container not running");
+        return nk_err(err, errno, "open `%s`", NK_EXEC_FIFO);
+    }
+    if (nk_write_all(fd, "0", 1) < 0)
+        return nk_err(err, errno, "write `%s`", NK_EXEC_FIFO);
+    if (unlinkat(d->fd, NK_EXEC_FIFO, 0) < 0)
+        return nk_err(err, errno, "remove `%s`", NK_EXEC_FIFO);
+    return 0;
+}
+
+static int start_locked(const nk_state_dir *d, nk_error **err)
+{
+    _cleanup_state_ nk_state *s = NULL;
+    if (nk_state_load(d, &s, err) < 0)
+        return -1;
+    if (strcmp(s->status, "stopped") == 0)
+        return nk_err(err, 0, "cannot start a container that has stopped");
+    if (strcmp(s->status, "created") != 0)
+        return nk_err(err, 0, "cannot start an already %s container", s->status);
+    return write_exec_fifo(d, err);
+}
+
+int nk_container_start(nk_context *ctx, const char *id, nk_error **err)
+{
+    if (nk_validate_id(id, err) < 0)
+        return -1;
+    nk_state_dir d;
+    int ret = nk_state_dir_open(ctx, id, LOCK_EX, &d, err);
+    if (ret == 0)
+        ret = start_locked(&d, err);
+    nk_state_dir_close(&d);
+    return ret;
+}
+
+/* ---------- run ---------- */
+
+int nk_container_run(nk_context *ctx, const nk_create_opts *o, int *exit_status, nk_error **err)
+{
+    *exit_status = 0;
+    sigset_t forwarded, old;
+    nk_forwarded_signals(&forwarded);
+    /* blocked before the clone so no signal is lost; init resets its mask */
+    if (!o->detach)
+        sigprocmask(SIG_BLOCK, &forwarded, &old);
+    nk_created c;
+    int ret = do_create(ctx, o, !o->detach, &c, err);
+    if (ret == 0 && (ret = start_locked(&c.dir, err)) < 0)
+        abort_create(&c);
+    if (ret == 0 && !o->detach) {
+        /* let kill/delete from other callers in while the container runs */
+        flock(c.dir.fd, LOCK_UN);
+        ret = nk_wait_forwarding(c.pid, c.pidfd, &forwarded, exit_status, err);
+        if (ret == 0 && !o->keep) {
+            struct stat st;
+            flock(c.dir.fd, LOCK_EX);
+            if (fstat(c.dir.fd, &st) == 0 && st.st_nlink > 0) /* not deleted meanwhile */
+                ret = nk_state_dir_remove(&c.dir, err);
+        }
+    }
+    if (!o->detach)
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    created_release(&c);
+    return ret;
+}
+
+/* ---------- state, list ---------- */
+
+static int load_unlocked(nk_context *ctx, const char *id, nk_state **out, nk_error **err)
+{
+    if (nk_validate_id(id, err) < 0)
+        return -1;
+    nk_state_dir d;
+    /* readers take no lock: state.json is replaced atomically */
+    int ret = nk_state_dir_open(ctx, id, 0, &d, err);
+    if (ret == 0)
+        ret = nk_state_load(&d, out, err);
+    nk_state_dir_close(&d);
+    return ret;
+}
+
+int nk_container_state(nk_context *ctx, const char *id, nk_state **out, nk_error **err)
+{
+    return load_unlocked(ctx, id, out, err);
+}
+
+int nk_container_list(nk_context *ctx, nk_state ***out, size_t *n, nk_error **err)
+{
+    _cleanup_strv_ char **ids = NULL;
+    size_t n_ids = 0;
+    if (nk_state_list_ids(ctx, &ids, &n_ids, err) < 0)
+        return -1;
+    nk_state **v = xcalloc(n_ids + 1, sizeof(nk_state *));
+    size_t len = 0;
+    for (size_t i = 0; i < n_ids; i++) {
+        nk_error *e = NULL;
+        if (load_unlocked(ctx, ids[i], &v[len], &e) == 0)
+            len++;
+        else
+            nk_debug(ctx, "list: skipping %s: %s", ids[i], nk_error_text(e));
+        nk_error_free(e);
+    }
+    *out = v;
+    *n = len;
+    return 0;
+}
+
+/* ---------- kill ---------- */
+
+int nk_container_kill(nk_context *ctx, const char *id, int sig, bool all, nk_error **err)
+{
+    if (nk_validate_id(id, err) < 0)
+        return -1;
+    nk_state_dir d;
+    _cleanup_state_ nk_state *s = NULL;
+    int ret = nk_state_dir_open(ctx, id, LOCK_SH, &d, err);
+    if (ret == 0)
+        ret = nk_state_load(&d, &s, err);
+    nk_state_dir_close(&d);
+    if (ret < 0)
+        return -1;
+    if (strcmp(s->status, "stopped") == 0) {
+        /* the shim sends `kill --all ID 9` after init exited: nothing of the
+         * container is left that nook can find, which is success */
+        if (all)
+            return 0;
+        return nk_err(err, 0, "container not running");
+    }
+    return nk_signal_container(s->pid, s->init_start_time, s->own_pid_ns && all, sig, err);
+}
+
+/* ---------- delete ---------- */
+
+static int kill_and_wait(const nk_state *s, nk_error **err)
+{
+    if (nk_signal_container(s->pid, s->init_start_time, s->own_pid_ns, SIGKILL, err) < 0)
+        return -1;
+    return nk_wait_gone(s->pid, s->init_start_time, 10000, err);
+}
+
+int nk_container_delete(nk_context *ctx, const char *id, bool force, nk_error **err)
+{
+    if (nk_validate_id(id, err) < 0)
+        return -1;
+    nk_state_dir d;
+    if (nk_state_dir_open(ctx, id, LOCK_EX, &d, err) < 0) {
+        nk_state_dir_close(&d);
+        return -1;
+    }
+    _cleanup_state_ nk_state *s = NULL;
+    int ret = nk_state_load(&d, &s, err);
+    if (ret < 0 && faccessat(d.fd, "state.json", F_OK, 0) < 0) {
+        /* no state.json and we hold the lock: a create that was killed before
+         * it finished; nothing else can own this directory */
+        nk_error_freep(err);
+        ret = 0;
+    } else if (ret == 0 && strcmp(s->status, "stopped") != 0) {
+        if (!force && strcmp(s->status, "created") != 0)
+            ret = nk_err(err, 0, "cannot delete container %s that is not stopped: %s", id,
+                         s->status);
+        else
+            ret = kill_and_wait(s, err);
+    }
+    if (ret == 0)
+        ret = nk_state_dir_remove(&d, err);
+    nk_state_dir_close(&d);
+    return ret;
+}

@@ -1,0 +1,28 @@
+/* The container's init, from "parent said GO" to execve. */
+#ifndef NOOK_INIT_H
+#define NOOK_INIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "oci/config.h"
+#include "util/error.h"
+
+typedef struct nk_init_cfg {
+    const oci_config *config;
+    const char *id;
+    const char *rootfs; /* canonical host path */
+    int sync_fd;        /* child end of the sync socket */
+    int fifo_fd;        /* exec.fifo opened O_RDWR: init blocks reading it until `start` */
+    int console_fd;     /* connected --console-socket, -1 without a terminal */
+    int preserve_fds;
+    bool no_pivot;
+    bool no_new_keyring;
+    const int *host_fds; /* nook's own fds (state dir, log): closed first thing */
+    size_t n_host_fds;
+} nk_init_cfg;
+
+/* nk_init_fn: returns only on failure. */
+int nk_init_main(void *arg, nk_error **err);
+
+#endif

@@ -1,0 +1,43 @@
+/* Creating and joining namespaces for a new container's init. */
+#ifndef NOOK_NAMESPACES_NAMESPACES_H
+#define NOOK_NAMESPACES_NAMESPACES_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "oci/config.h"
+#include "util/error.h"
+
+/* Runs in init, in all its namespaces, after the parent said GO. Must not
+ * return on success (it execs); a return value is reported as failure. */
+typedef int (*nk_init_fn)(void *arg, nk_error **err);
+
+typedef struct nk_spawn {
+    const oci_config *config;
+    nk_init_fn fn;
+    void *arg;
+    int sync_parent; /* parent's end of the sync socketpair */
+    int sync_child;  /* child's end, inherited by init */
+    int cgroup_fd;   /* CLONE_INTO_CGROUP target, -1 for none */
+    /* filled by nk_ns_spawn */
+    pid_t pid;
+    int pidfd;
+    int ns_fds[OCI_NS_COUNT]; /* joined namespaces, -1 when new/unshared */
+} nk_spawn;
+
+/* CLONE_NEW* for the namespaces the config creates (no path). */
+unsigned long nk_ns_new_flags(const oci_config *c);
+int nk_ns_clone_flag(oci_ns_type type);
+
+/* Clone init into its namespaces, map its ids, and send it GO. On return
+ * s->pid is init's host pid; init then runs s->fn. The caller owns waiting
+ * for init's READY. */
+int nk_ns_spawn(nk_spawn *s, nk_error **err);
+void nk_spawn_release(nk_spawn *s);
+
+/* Write uid_map/gid_map (and setgroups "deny" for an unprivileged caller). */
+int nk_idmap_write(pid_t pid, const oci_linux *l, nk_error **err);
+/* Write /proc/self/timens_offsets of a process that unshared CLONE_NEWTIME. */
+int nk_timens_write_offsets(const oci_linux *l, nk_error **err);
+
+#endif

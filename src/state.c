@@ -1,0 +1,225 @@
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/proc.h"
+#include "util/xalloc.h"
+
+static int mkdir_p(const char *path, mode_t mode, nk_error **err)
+{
+    _cleanup_free_ char *copy = xstrdup(path);
+    for (char *p = copy + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(copy, mode) < 0 && errno != EEXIST)
+            return nk_err(err, errno, "mkdir `%s`", copy);
+        *p = '/';
+    }
+    if (mkdir(copy, mode) < 0 && errno != EEXIST)
+        return nk_err(err, errno, "mkdir `%s`", copy);
+    return 0;
+}
+
+static int lock_dir(int fd, int lock, nk_error **err)
+{
+    while (flock(fd, lock) < 0) {
+        if (errno != EINTR)
+            return nk_err(err, errno, "lock state directory");
+    }
+    return 0;
+}
+
+int nk_state_dir_create(const nk_context *ctx, const char *id, nk_state_dir *d, nk_error **err)
+{
+    d->fd = -1;
+    d->path = NULL;
+    d->id = xstrdup(id);
+    if (mkdir_p(ctx->root, 0700, err) < 0)
+        return -1;
+    d->path = xasprintf("%s/%s", ctx->root, id);
+    if (mkdir(d->path, 0700) < 0) {
+        if (errno == EEXIST)
+            return nk_err(err, 0, "container \"%s\" already exists", id);
+        return nk_err(err, errno, "mkdir `%s`", d->path);
+    }
+    d->fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (d->fd < 0) {
+        int e = errno;
+        rmdir(d->path);
+        return nk_err(err, e, "open `%s`", d->path);
+    }
+    return lock_dir(d->fd, LOCK_EX, err);
+}
+
+int nk_state_dir_open(const nk_context *ctx, const char *id, int lock, nk_state_dir *d,
+                      nk_error **err)
+{
+    d->id = xstrdup(id);
+    d->path = xasprintf("%s/%s", ctx->root, id);
+    d->fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (d->fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            return nk_err(err, 0, "container \"%s\" does not exist", id);
+        return nk_err(err, errno, "open `%s`", d->path);
+    }
+    if (lock != 0 && lock_dir(d->fd, lock, err) < 0)
+        return -1;
+    /* a concurrent delete may have removed it while we waited for the lock */
+    struct stat st;
+    if (fstat(d->fd, &st) < 0 || st.st_nlink == 0)
+        return nk_err(err, 0, "container \"%s\" does not exist", id);
+    return 0;
+}
+
+static int remove_tree_at(int dirfd, nk_error **err)
+{
+    _cleanup_close_ int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return nk_err(err, errno, "open state directory");
+    DIR *dir = fdopendir(fd);
+    if (dir == NULL)
+        return nk_err(err, errno, "read state directory");
+    fd = -1;
+    struct dirent *de;
+    int ret = 0;
+    while ((de = readdir(dir)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (unlinkat(dirfd, de->d_name, 0) == 0 || errno == ENOENT)
+            continue;
+        if (errno == EISDIR || errno == EPERM) {
+            _cleanup_close_ int sub =
+                openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+            if (sub >= 0 && remove_tree_at(sub, err) == 0 &&
+                unlinkat(dirfd, de->d_name, AT_REMOVEDIR) == 0)
+                continue;
+        }
+        ret = nk_err(err, errno, "remove `%s`", de->d_name);
+        break;
+    }
+    closedir(dir);
+    return ret;
+}
+
+int nk_state_dir_remove(nk_state_dir *d, nk_error **err)
+{
+    if (d->fd < 0)
+        return 0;
+    if (remove_tree_at(d->fd, err) < 0)
+        return nk_err_wrap(err, "delete `%s`", d->path);
+    if (rmdir(d->path) < 0 && errno != ENOENT)
+        return nk_err(err, errno, "rmdir `%s`", d->path);
+    return 0;
+}
+
+void nk_state_dir_close(nk_state_dir *d)
+{
+    if (d->fd >= 0)
+        close(d->fd);
+    d->fd = -1;
+    free(d->path);
+    free(d->id);
+    d->path = d->id = NULL;
+}
+
+int nk_state_save(const nk_state_dir *d, const nk_state *s, nk_error **err)
+{
+    _cleanup_free_ char *json = NULL;
+    size_t len = 0;
+    if (oci_state_to_json(s, true, false, &json, &len, err) < 0)
+        return -1;
+    _cleanup_free_ char *path = xasprintf("%s/state.json", d->path);
+    return nk_write_file_atomic(path, json, len, 0600, err);
+}
+
+static const char *live_status(const nk_state_dir *d, const nk_state *s)
+{
+    if (s->pid <= 0 || !nk_proc_is_alive(s->pid, s->init_start_time))
+        return "stopped";
+    if (faccessat(d->fd, NK_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+        return "created";
+    return "running";
+}
+
+int nk_state_load(const nk_state_dir *d, nk_state **out, nk_error **err)
+{
+    _cleanup_free_ char *json = NULL;
+    size_t len = 0;
+    if (nk_read_file_at(d->fd, "state.json", &json, &len, err) < 0) {
+        if ((*err)->errnum == ENOENT) {
+            nk_error_freep(err);
+            /* a create that died before writing its state: only delete can act */
+            return nk_err(err, 0, "container \"%s\" is not fully created", d->id);
+        }
+        return -1;
+    }
+    nk_state *s = NULL;
+    if (oci_state_parse(json, len, &s, err) < 0)
+        return nk_err_wrap(err, "`%s/state.json`", d->path);
+    free(s->status);
+    s->status = xstrdup(live_status(d, s));
+    if (strcmp(s->status, "stopped") == 0)
+        s->pid = 0;
+    *out = s;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int nk_state_list_ids(const nk_context *ctx, char ***ids, size_t *n, nk_error **err)
+{
+    *ids = NULL;
+    *n = 0;
+    DIR *dir = opendir(ctx->root);
+    if (dir == NULL) {
+        if (errno == ENOENT) {
+            *ids = xcalloc(1, sizeof(char *));
+            return 0;
+        }
+        return nk_err(err, errno, "open `%s`", ctx->root);
+    }
+    size_t cap = 8, len = 0;
+    char **v = xcalloc(cap, sizeof(char *));
+    struct dirent *de;
+    while ((de = readdir(dir)) != NULL) {
+        if (de->d_name[0] == '.' || de->d_type != DT_DIR)
+            continue;
+        if (len + 1 >= cap) {
+            cap *= 2;
+            v = xreallocarray(v, cap, sizeof(char *));
+        }
+        v[len++] = xstrdup(de->d_name);
+    }
+    closedir(dir);
+    v[len] = NULL;
+    qsort(v, len, sizeof(char *), cmp_str);
+    *ids = v;
+    *n = len;
+    return 0;
+}
+
+char *nk_state_now_rfc3339(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char buf[32];
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+    return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+}

@@ -1,0 +1,40 @@
+/* <root>/<id>/: the on-disk record of a container. The directory is created
+ * atomically (mkdir decides who wins a create race) and flock()ed: exclusive
+ * for commands that change it, shared for readers. */
+#ifndef NOOK_STATE_H
+#define NOOK_STATE_H
+
+#include <stdbool.h>
+
+#include "context.h"
+#include "oci/state_json.h"
+#include "util/error.h"
+
+#define NK_EXEC_FIFO "exec.fifo"
+
+typedef struct nk_state_dir {
+    int fd;     /* the container directory, locked */
+    char *path; /* <root>/<id> */
+    char *id;
+} nk_state_dir;
+
+/* mkdir <root>/<id>, lock it exclusively. EEXIST → `container "id" already exists`. */
+int nk_state_dir_create(const nk_context *ctx, const char *id, nk_state_dir *d, nk_error **err);
+/* Open and lock (LOCK_EX, LOCK_SH, or 0 for no lock). ENOENT → `container "id" does not exist`. */
+int nk_state_dir_open(const nk_context *ctx, const char *id, int lock, nk_state_dir *d,
+                      nk_error **err);
+/* Remove everything in it and the directory itself. */
+int nk_state_dir_remove(nk_state_dir *d, nk_error **err);
+void nk_state_dir_close(nk_state_dir *d);
+
+int nk_state_save(const nk_state_dir *d, const nk_state *s, nk_error **err);
+/* Loads state.json and computes the live status (pid reuse detected). */
+int nk_state_load(const nk_state_dir *d, nk_state **out, nk_error **err);
+
+/* Ids of every directory under the root (sorted); a missing root is empty. */
+int nk_state_list_ids(const nk_context *ctx, char ***ids, size_t *n, nk_error **err);
+
+/* RFC 3339, UTC, nanoseconds: what runc writes as "created". */
+char *nk_state_now_rfc3339(void);
+
+#endif
