@@ -160,8 +160,9 @@ update_config() {
 
 # set_args ARG...: process.args of the container.
 set_args() {
-    local json
-    json="$(jq -cn '$ARGS.positional' --args "$@")" || return 1
+    # Not `jq --args`: jq would still take an argument such as -c as its own option.
+    local json a
+    json="$(for a in "$@"; do jq -n --arg a "$a" '$a'; done | jq -cs .)" || return 1
     update_config '.process.args = $a' --argjson a "$json"
 }
 
