@@ -33,7 +33,7 @@ typedef struct oci_map {
 
 /* ---------- process ---------- */
 typedef struct oci_rlimit {
-    char *type;  /* "RLIMIT_NOFILE" */
+    char *type;   /* "RLIMIT_NOFILE" */
     int resource; /* RLIMIT_NOFILE, resolved and validated by the parser */
     uint64_t soft, hard;
 } oci_rlimit;
@@ -164,7 +164,7 @@ typedef struct oci_time_offset {
 } oci_time_offset;
 
 typedef struct oci_device {
-    char type; /* 'c' 'b' 'u' 'p' */
+    char type;  /* 'c' 'b' 'u' 'p' */
     char *path; /* absolute */
     int64_t major, minor;
     bool has_file_mode, has_uid, has_gid;
@@ -176,7 +176,7 @@ typedef struct oci_device_cgroup {
     char type; /* 'a' 'c' 'b', 0 when absent (= all) */
     bool has_major, has_minor;
     int64_t major, minor; /* -1 in the JSON means wildcard too */
-    char *access; /* subset of "rwm"; NULL = "rwm" */
+    char *access;         /* subset of "rwm"; NULL = "rwm" */
 } oci_device_cgroup;
 
 typedef struct oci_memory {
