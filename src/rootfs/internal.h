@@ -1,0 +1,89 @@
+/* Shared between the files of src/rootfs/ only. */
+#ifndef NOOK_ROOTFS_INTERNAL_H
+#define NOOK_ROOTFS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "oci/config.h"
+#include "rootfs/rootfs.h"
+#include "util/error.h"
+
+/* ---- mount_options.c ---- */
+#define NK_MAX_PROPAGATION 4
+
+typedef struct nk_mount_opts {
+    unsigned long flags; /* MS_* to set */
+    unsigned long clear; /* MS_* explicitly turned off (rw, suid, dev, exec, ...) */
+    unsigned long propagation[NK_MAX_PROPAGATION]; /* applied after the mount, in order */
+    size_t n_propagation;
+    bool bind;  /* "bind" or "rbind" given */
+    char *data; /* everything else, comma-joined; NULL when empty */
+} nk_mount_opts;
+
+/* `what` names the mount in errors: "mounts[3] (/data)". Options nook does
+ * not implement yet fail here, by name, instead of being dropped. */
+int nk_mount_opts_parse(const oci_strv *options, const char *what, nk_mount_opts *out,
+                        nk_error **err);
+void nk_mount_opts_free(nk_mount_opts *o);
+/* linux.rootfsPropagation → MS_*; 0 with an error when unknown. */
+int nk_propagation_parse(const char *name, unsigned long *out, nk_error **err);
+
+/* ---- mount_fd.c: mounting onto verified fds ---- */
+typedef struct nk_rootfs_ctx {
+    const nk_rootfs_opts *o;
+    int rootfd;       /* O_PATH of the rootfs bind mount (pre-pivot) or "/" */
+    const char *root; /* host path rootfd must resolve under, for the re-check */
+} nk_rootfs_ctx;
+
+/* Resolve (creating if missing) a mount target: a directory, or with
+ * `file` a regular file made with mknodat. The fd is O_PATH and re-checked
+ * to be below the root. */
+int nk_target_open(const nk_rootfs_ctx *c, const char *dest, bool file, nk_error **err);
+/* Re-resolve dest after something was mounted on it and make sure what we
+ * get is the new mount, not the directory below it. */
+int nk_target_reopen_mounted(const nk_rootfs_ctx *c, const char *dest, int before_fd,
+                             nk_error **err);
+/* MS_REMOUNT|MS_BIND of the mount fd is the root of, setting `flags`,
+ * keeping the restrictive flags it already has unless `clear` names them
+ * (in a user namespace the kernel refuses to drop locked ones). `target`
+ * is the path to hand mount(2), NULL for /proc/self/fd/<mntfd>. */
+int nk_remount_bind(int mntfd, const char *target, unsigned long flags, unsigned long clear,
+                    const char *what, nk_error **err);
+int nk_apply_propagation(int mntfd, const nk_mount_opts *mo, const char *what, nk_error **err);
+/* Bind `src` (a host path, or a verified fd's /proc path) onto dest with
+ * the flags in mo, second pass and propagation included. */
+int nk_bind_mount(const nk_rootfs_ctx *c, const char *src, const char *dest, bool recursive,
+                  const nk_mount_opts *mo, const char *what, nk_error **err);
+
+/* ---- mountinfo.c ---- */
+typedef struct nk_mountinfo {
+    char *root;       /* of the filesystem, the bound subtree; unescaped */
+    char *mountpoint; /* unescaped */
+    char *optional;   /* "shared:1 master:2", "" when none */
+    char *fstype;
+    char *source;
+    char *super_opts;
+} nk_mountinfo;
+
+int nk_mountinfo_read(nk_mountinfo **out, size_t *n, nk_error **err);
+void nk_mountinfo_free(nk_mountinfo *m, size_t n);
+
+/* ---- mounts.c / cgroup_mounts.c ---- */
+int nk_mounts_setup(const nk_rootfs_ctx *c, nk_error **err);
+int nk_mount_cgroup(const nk_rootfs_ctx *c, const oci_mount *m, const nk_mount_opts *mo,
+                    const char *what, nk_error **err);
+
+/* ---- devices.c ---- */
+/* Whether nook populates /dev (false when the config binds a /dev in). */
+bool nk_dev_needs_setup(const oci_config *cfg);
+int nk_devices_setup(const nk_rootfs_ctx *c, nk_error **err);
+
+/* ---- pivot.c ---- */
+int nk_pivot_root(const nk_rootfs_opts *o, nk_error **err);
+
+/* ---- masked_paths.c / readonly_paths.c (after pivot) ---- */
+int nk_masked_paths_apply(const oci_strv *paths, nk_error **err);
+int nk_readonly_paths_apply(const oci_strv *paths, nk_error **err);
+
+#endif
