@@ -29,15 +29,8 @@ static void closedirp(DIR **d)
         closedir(*d);
 }
 
-/* Marking instead of closing: the caller may still need its sync socket or
- * exec fifo between here and execve, and a seccomp filter loaded in between
- * could forbid close_range itself. */
-int nk_fds_cloexec_from(int first, nk_error **err)
+int nk_fds_cloexec_from_procfs(int first, nk_error **err)
 {
-    if (close_range((unsigned)first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
-        return 0;
-    /* ENOSYS/EINVAL: kernel older than 5.11; EPERM: a filter said no. */
-
     __attribute__((cleanup(closedirp))) DIR *d = opendir("/proc/self/fd");
     if (d == NULL)
         return nk_err(err, errno, "open /proc/self/fd");
@@ -55,6 +48,16 @@ int nk_fds_cloexec_from(int first, nk_error **err)
     if (errno != 0)
         return nk_err(err, errno, "read /proc/self/fd");
     return 0;
+}
+
+/* Marking instead of closing: the caller may still need its sync socket or
+ * exec fifo between here and execve. */
+int nk_fds_cloexec_from(int first, nk_error **err)
+{
+    if (close_range((unsigned)first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+        return 0;
+    /* ENOSYS/EINVAL: kernel older than 5.11; EPERM: a seccomp filter. */
+    return nk_fds_cloexec_from_procfs(first, err);
 }
 
 char **nk_process_build_env(const oci_strv *env, const char *passwd_path, uid_t uid)

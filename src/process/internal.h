@@ -58,7 +58,9 @@ int nk_passwd_home(const char *passwd_path, uid_t uid, char **home, nk_error **e
 /* exec.c: env for execve: process.env plus HOME from passwd (or "/") when
  * process.env has none. */
 char **nk_process_build_env(const oci_strv *env, const char *passwd_path, uid_t uid);
-/* Mark every fd >= first close-on-exec. */
+/* Mark every fd >= first close-on-exec; the procfs walk is the fallback for
+ * kernels (or seccomp filters) without close_range(CLOSE_RANGE_CLOEXEC). */
 int nk_fds_cloexec_from(int first, nk_error **err);
+int nk_fds_cloexec_from_procfs(int first, nk_error **err);
 
 #endif
