@@ -10,6 +10,7 @@
 #ifndef NOOK_TESTS_UNIT_H
 #define NOOK_TESTS_UNIT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +27,8 @@ typedef struct unit_test {
 
 static unit_test unit_tests[UNIT_MAX_TESTS];
 static size_t unit_n_tests;
-static bool unit_failed;       /* the running test failed */
-static char unit_reason[1024]; /* why, for the "not ok" line */
+static bool unit_failed;  /* the running test failed */
+static char *unit_reason; /* why, for the "not ok" line */
 
 static inline void unit_register(const char *name, unit_fn fn)
 {
@@ -48,12 +49,24 @@ static inline void unit_register(const char *name, unit_fn fn)
     }                                                                                              \
     static void test_##name(void)
 
-static inline void unit_fail(const char *file, int line, const char *what, const char *detail)
+/* Records why the running test failed (printf-style, kept on the heap so
+ * long values are never cut). */
+__attribute__((format(printf, 3, 4))) static inline void unit_fail(const char *file, int line,
+                                                                   const char *fmt, ...)
 {
     unit_failed = true;
-    snprintf(unit_reason, sizeof(unit_reason), "%s:%d: %s%s%s", file, line, what,
-             detail[0] != '\0' ? " " : "", detail);
-    for (char *c = unit_reason; *c != '\0'; c++) {
+    free(unit_reason);
+    unit_reason = NULL;
+    char *msg = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    va_end(ap);
+    if (asprintf(&unit_reason, "%s:%d: %s", file, line, msg != NULL ? msg : "?") < 0)
+        unit_reason = NULL;
+    free(msg);
+    for (char *c = unit_reason; c != NULL && *c != '\0'; c++) {
         if (*c == '\n')
             *c = ' ';
     }
@@ -62,7 +75,7 @@ static inline void unit_fail(const char *file, int line, const char *what, const
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            unit_fail(__FILE__, __LINE__, #cond, "");                                              \
+            unit_fail(__FILE__, __LINE__, "%s", #cond);                                            \
             return;                                                                                \
         }                                                                                          \
     } while (0)
@@ -72,10 +85,8 @@ static inline void unit_fail(const char *file, int line, const char *what, const
     do {                                                                                           \
         const char *unit_a_ = (a), *unit_b_ = (b);                                                 \
         if (unit_a_ == NULL || unit_b_ == NULL || strcmp(unit_a_, unit_b_) != 0) {                 \
-            char unit_d_[768];                                                                     \
-            snprintf(unit_d_, sizeof(unit_d_), "(\"%s\" != \"%s\")", unit_a_ ? unit_a_ : "(null)", \
-                     unit_b_ ? unit_b_ : "(null)");                                                \
-            unit_fail(__FILE__, __LINE__, "CHECK_STREQ(" #a ", " #b ")", unit_d_);                 \
+            unit_fail(__FILE__, __LINE__, "CHECK_STREQ(%s, %s) (\"%s\" != \"%s\")", #a, #b,        \
+                      unit_a_ ? unit_a_ : "(null)", unit_b_ ? unit_b_ : "(null)");                 \
             return;                                                                                \
         }                                                                                          \
     } while (0)
@@ -85,10 +96,8 @@ static inline void unit_fail(const char *file, int line, const char *what, const
     do {                                                                                           \
         const char *unit_h_ = (hay), *unit_n_ = (needle);                                          \
         if (unit_h_ == NULL || unit_n_ == NULL || strstr(unit_h_, unit_n_) == NULL) {              \
-            char unit_d_[768];                                                                     \
-            snprintf(unit_d_, sizeof(unit_d_), "(\"%s\" lacks \"%s\")",                            \
-                     unit_h_ ? unit_h_ : "(null)", unit_n_ ? unit_n_ : "(null)");                  \
-            unit_fail(__FILE__, __LINE__, "CHECK_CONTAINS(" #hay ", " #needle ")", unit_d_);       \
+            unit_fail(__FILE__, __LINE__, "CHECK_CONTAINS(%s, %s) (\"%s\" lacks \"%s\")", #hay,    \
+                      #needle, unit_h_ ? unit_h_ : "(null)", unit_n_ ? unit_n_ : "(null)");        \
             return;                                                                                \
         }                                                                                          \
     } while (0)
@@ -98,11 +107,12 @@ static inline int unit_run(void)
     size_t passed = 0, failed = 0;
     for (size_t i = 0; i < unit_n_tests; i++) {
         unit_failed = false;
-        unit_reason[0] = '\0';
         unit_tests[i].fn();
         if (unit_failed) {
             failed++;
-            printf("not ok - %s: %s\n", unit_tests[i].name, unit_reason);
+            printf("not ok - %s: %s\n", unit_tests[i].name, unit_reason ? unit_reason : "?");
+            free(unit_reason);
+            unit_reason = NULL;
         } else {
             passed++;
             printf("ok - %s\n", unit_tests[i].name);
