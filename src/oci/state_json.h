@@ -15,7 +15,7 @@ typedef struct nk_state {
     /* runc's fields, printed by `state` and `list` */
     char *oci_version;
     char *id;
-    pid_t pid; /* 0 when stopped */
+    pid_t pid;    /* 0 when stopped */
     char *status; /* created | running | paused | stopped (computed, not trusted from disk) */
     char *bundle;
     char *rootfs;
@@ -47,8 +47,7 @@ void nk_state_freep(nk_state **s);
  * terminal true, runc's default caps/mounts/masked/readonly paths); rootless
  * adds a user namespace with the caller's ids mapped and drops what an
  * unprivileged user cannot do. */
-int oci_spec_default(bool rootless, uid_t uid, gid_t gid, char **out, size_t *len,
-                     nk_error **err);
+int oci_spec_default(bool rootless, uid_t uid, gid_t gid, char **out, size_t *len, nk_error **err);
 
 #define _cleanup_state_ __attribute__((cleanup(nk_state_freep)))
 
