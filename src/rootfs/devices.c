@@ -111,13 +111,19 @@ static int make_node(const nk_rootfs_ctx *c, int dirfd, const char *name, const 
     /* The mode must be exactly the one asked for, not filtered by umask. */
     mode_t old = umask(0);
     int r = mknodat(dirfd, name, d->type | d->mode, d->rdev);
+    bool config_mount = false;
     if (r < 0 && errno == EEXIST) {
         /* Whatever the image put there (a symlink to a host file, a
-         * regular file) is replaced, never reused. */
+         * regular file) is replaced, never reused. A mount point there
+         * came from the trusted config's mounts and stays. */
         if (unlinkat(dirfd, name, 0) == 0)
             r = mknodat(dirfd, name, d->type | d->mode, d->rdev);
+        else if (errno == EBUSY)
+            config_mount = true;
     }
     umask(old);
+    if (config_mount)
+        return 0;
     if (r < 0)
         return nk_err(err, errno, "mknod `%s`", d->path);
     if (d->chown && fchownat(dirfd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
