@@ -17,8 +17,10 @@
  * sequence of putenv), NULL when absent. */
 const char *nk_env_get(const oci_strv *env, const char *key);
 
-/* lookup.c: search `path_list` (colon separated) for an executable `name`. */
-int nk_lookup_in_path(const char *name, const char *path_list, char **path_out, nk_error **err);
+/* lookup.c: search `path_list` (colon separated) for an executable `name`;
+ * relative entries are refused like Go's exec.LookPath (ErrDot). */
+int nk_lookup_in_path(const char *name, const char *path_list, const char *cwd, char **path_out,
+                      nk_error **err);
 
 /* rlimits.c */
 int nk_process_set_rlimits(const oci_process *p, nk_error **err);

@@ -95,6 +95,23 @@ assert_exec_error() {
     assert_no_leftovers
 }
 
+@test "a relative args[0] is taken from process.cwd" {
+    update_config '.process.cwd = "/bin"'
+    set_args ./nook-probe cwd
+    run nook run "$ID"
+    assert_success
+    assert_line "cwd=/bin"
+}
+
+@test "what a relative PATH entry finds is refused, as Go's LookPath does" {
+    update_config '.process.cwd = "/bin" | .process.env = ["PATH=:/nowhere"]'
+    set_args nook-probe cwd
+    run nook run "$ID"
+    assert_failure
+    assert_exec_error nook-probe 'cannot run executable found relative to current directory'
+    assert_no_leftovers
+}
+
 @test "a missing explicit path is reported with the path" {
     set_args /bin/no-such-file
     run nook run "$ID"

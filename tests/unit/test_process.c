@@ -148,6 +148,30 @@ TEST(lookup_explicit_paths)
     }
 }
 
+TEST(lookup_relative_paths_are_taken_from_process_cwd)
+{
+    /* the caller may still be elsewhere: "." must mean process.cwd */
+    _cleanup_free_ char *cwd = scratch_path("b");
+    oci_process p = {.args = STRV("./prog"), .cwd = cwd};
+    _cleanup_free_ char *found = NULL;
+    _cleanup_error_ nk_error *err = NULL;
+
+    CHECK(nk_process_lookup(&p, &found, &err) == 0);
+    CHECK_STREQ(found, "./prog");
+}
+
+TEST(lookup_refuses_what_a_relative_path_entry_finds)
+{
+    _cleanup_free_ char *cwd = scratch_path("b");
+    oci_process p = {.args = STRV("prog"), .cwd = cwd, .env = STRV("PATH=/nowhere::/bin")};
+    _cleanup_free_ char *found = NULL;
+    _cleanup_error_ nk_error *err = NULL;
+
+    CHECK(nk_process_lookup(&p, &found, &err) < 0);
+    CHECK_STREQ(nk_error_text(err),
+                "exec: \"prog\": cannot run executable found relative to current directory");
+}
+
 /* ---------- capability names ---------- */
 
 TEST(cap_names_are_strict)
