@@ -1,0 +1,65 @@
+#!/usr/bin/env bats
+# Runs last (tests/run-all.sh orders it so): the whole suite left nothing behind.
+# Under run-all.sh, NOOK_SUITE_LOG lists every bundle this run made ("BUNDLE
+# DEVINO ID" per line), so other runs going on at the same time are not blamed;
+# run alone, it checks every /tmp/nk.* bundle.
+
+load helpers
+
+# Prints "BUNDLE DEVINO ID" for each bundle to check.
+suite_bundles() {
+    if [ -n "${NOOK_SUITE_LOG:-}" ] && [ -f "$NOOK_SUITE_LOG" ]; then
+        cat "$NOOK_SUITE_LOG"
+        return
+    fi
+    local b
+    for b in /tmp/nk.*; do
+        [ -d "$b" ] || continue
+        echo "$b $(stat -c %d:%i "$b/rootfs" 2>/dev/null || echo -) nk-${b##*/nk.}"
+    done
+}
+
+@test "no bundle of the suite is still on disk" {
+    local bundle devino id left=""
+    while read -r bundle devino id; do
+        [ -e "$bundle" ] && left+="$bundle "
+    done < <(suite_bundles)
+    [ -z "$left" ] || fail "bundles left: $left"
+}
+
+@test "no mount mentions a bundle of the suite" {
+    local bundle devino id left=""
+    while read -r bundle devino id; do
+        left+="$(mount_lines_mentioning "$bundle")"
+    done < <(suite_bundles)
+    left+="$(grep -E ' /tmp/nk\.[A-Za-z0-9]{6}(/| )' /proc/self/mountinfo | grep -v -F -f <(suite_bundles | awk '{ print $1 }') || true)"
+    [ -z "$left" ] || fail "mounts left:
+$left"
+}
+
+@test "no process runs in a bundle of the suite" {
+    local bundle devino id left=""
+    while read -r bundle devino id; do
+        [ "$devino" = - ] && devino=""
+        left+="$(procs_inside "$bundle" "$devino")"
+    done < <(suite_bundles)
+    [ -z "$left" ] || fail "processes left:
+$left"
+}
+
+@test "no state root of the suite holds a container" {
+    local bundle devino id left=""
+    while read -r bundle devino id; do
+        [ -d "$bundle/state" ] && [ -n "$(ls -A "$bundle/state")" ] && left+="$bundle/state "
+    done < <(suite_bundles)
+    [ -z "$left" ] || fail "state left: $left"
+}
+
+@test "no cgroup named after a container of the suite" {
+    local bundle devino id left=""
+    while read -r bundle devino id; do
+        left+="$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id*" 2>/dev/null)"
+    done < <(suite_bundles)
+    [ -z "$left" ] || fail "cgroups left:
+$left"
+}
