@@ -131,7 +131,7 @@ check_row() {
 @test "bad-input: rlimit-unknown" { check_row rlimit-unknown; }
 @test "bad-input: rlimit-soft-above-hard" { check_row rlimit-soft-above-hard; }
 @test "bad-input: rlimit-negative" { check_row rlimit-negative; }
-@test "bad-input: cap-unknown" { check_row cap-unknown; }
+@test "bad-input: cap-not-string" { check_row cap-not-string; }
 @test "bad-input: caps-not-object" { check_row caps-not-object; }
 @test "bad-input: oom-score-too-high" { check_row oom-score-too-high; }
 @test "bad-input: process-missing" { check_row process-missing; }
