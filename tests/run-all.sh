@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Runs nook's test suites and prints one summary; builds nothing (make does).
+#
+#   tests/run-all.sh [unit|integration|all]      (default: all)
+#
+# unit:        every build/tests/test_* binary; each ends with "N passed, M failed".
+# integration: every tests/integration/*.bats with `bats --tap`, zz-leftovers.bats last,
+#              against $NOOK (default build/nook).
+# Prints a line per suite, the output of what failed, and as its LAST line exactly
+# "N passed, M failed" (totals; skips are reported per suite, not counted there).
+# Exits non-zero when a test failed or a suite could not run.
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 2
+REPO_ROOT="$PWD"
+MODE="${1:-all}"
+case "$MODE" in
+unit | integration | all) ;;
+*)
+    echo "usage: $0 [unit|integration|all]" >&2
+    exit 2
+    ;;
+esac
+
+NOOK="${NOOK:-$REPO_ROOT/build/nook}"
+[[ "$NOOK" == */* && "$NOOK" != /* ]] && NOOK="$REPO_ROOT/$NOOK"
+export NOOK
+# A hung test must not hang CI.
+export BATS_TEST_TIMEOUT="${BATS_TEST_TIMEOUT:-120}"
+
+PASSED=0
+FAILED=0
+SKIPPED=0
+LOGDIR="$(mktemp -d /tmp/nook-tests.XXXXXX)"
+trap 'rm -rf "$LOGDIR"' EXIT
+
+indent() {
+    sed 's/^/    /'
+}
+
+# suite_line NAME PASSED FAILED SKIPPED SECONDS [NOTE]
+suite_line() {
+    local mark=ok
+    [ "$3" -eq 0 ] || mark=FAIL
+    printf '%-4s %-32s %3d passed, %d failed, %d skipped (%ss)%s\n' \
+        "$mark" "$1" "$2" "$3" "$4" "$5" "${6:+  $6}"
+}
+
+run_unit() {
+    local bin out rc p f start summary
+    shopt -s nullglob
+    local bins=(build/tests/test_*)
+    shopt -u nullglob
+    if [ ${#bins[@]} -eq 0 ]; then
+        echo "unit: no build/tests/test_* binaries (tests/unit has none, or 'make check' was not used)"
+        return
+    fi
+    for bin in "${bins[@]}"; do
+        [ -x "$bin" ] || continue
+        start=$SECONDS
+        out="$LOGDIR/$(basename "$bin").log"
+        "$bin" >"$out" 2>&1
+        rc=$?
+        summary="$(tail -n 1 "$out")"
+        if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+            p="${BASH_REMATCH[1]}"
+            f="${BASH_REMATCH[2]}"
+            # A binary that crashed after printing its summary still failed.
+            if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+                f=1
+            fi
+            suite_line "unit/$(basename "$bin")" "$p" "$f" 0 $((SECONDS - start)) \
+                "$([ "$rc" -ne 0 ] && echo "exit $rc")"
+        else
+            p=0
+            f=1
+            suite_line "unit/$(basename "$bin")" 0 1 0 $((SECONDS - start)) \
+                "did not finish (exit $rc, no summary line)"
+        fi
+        PASSED=$((PASSED + p))
+        FAILED=$((FAILED + f))
+        if [ "$f" -ne 0 ]; then
+            grep -v -E '^(ok|PASS)( |:)' "$out" | tail -n 60 | indent
+        fi
+    done
+}
+
+# Prints the TAP blocks of failed tests ("not ok" line plus its "#" lines).
+tap_failures() {
+    awk '
+        /^not ok / { show = 1; print; next }
+        /^ok / { show = 0; next }
+        show { print }
+    ' "$1"
+}
+
+run_bats_file() {
+    local file="$1" name out start plan p f s seen
+    name="integration/$(basename "$file" .bats)"
+    out="$LOGDIR/$(basename "$file").tap"
+    start=$SECONDS
+    bats --tap "$file" >"$out" 2>&1
+    plan="$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out" | head -n 1)"
+    p="$(grep -c -E '^ok [0-9]+' "$out")"
+    s="$(grep -c -E '^ok [0-9]+ .*# skip' "$out")"
+    f="$(grep -c -E '^not ok [0-9]+' "$out")"
+    p=$((p - s))
+    seen=$((p + s + f))
+    local note=""
+    if [ -z "$plan" ]; then
+        note="could not run"
+        f=$((f + 1))
+    elif [ "$seen" -lt "$plan" ]; then
+        note="stopped after $seen of $plan tests"
+        f=$((f + plan - seen))
+    fi
+    suite_line "$name" "$p" "$f" "$s" $((SECONDS - start)) "$note"
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    SKIPPED=$((SKIPPED + s))
+    if [ -n "$note" ] && [ "$(tap_failures "$out" | wc -l)" -eq 0 ]; then
+        tail -n 40 "$out" | indent
+    else
+        tap_failures "$out" | head -n 400 | indent
+    fi
+}
+
+run_integration() {
+    if ! command -v bats >/dev/null; then
+        suite_line integration 0 1 0 0 "bats is not installed (make deps)"
+        FAILED=$((FAILED + 1))
+        return
+    fi
+    if [ ! -x "$NOOK" ] && ! command -v "$NOOK" >/dev/null; then
+        suite_line integration 0 1 0 0 "runtime $NOOK not found (make)"
+        FAILED=$((FAILED + 1))
+        return
+    fi
+    echo "integration: NOOK=$NOOK"
+    # Every bundle a test makes is listed here, so zz-leftovers checks exactly this run.
+    export NOOK_SUITE_LOG="$LOGDIR/bundles"
+    : >"$NOOK_SUITE_LOG"
+    local file files=()
+    for file in tests/integration/*.bats; do
+        [ "$(basename "$file")" = zz-leftovers.bats ] || files+=("$file")
+    done
+    [ -f tests/integration/zz-leftovers.bats ] && files+=(tests/integration/zz-leftovers.bats)
+    for file in "${files[@]}"; do
+        run_bats_file "$file"
+    done
+}
+
+START=$SECONDS
+case "$MODE" in
+unit) run_unit ;;
+integration) run_integration ;;
+all)
+    run_unit
+    run_integration
+    ;;
+esac
+
+echo "total: $PASSED passed, $FAILED failed, $SKIPPED skipped in $((SECONDS - START))s"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
