@@ -29,6 +29,9 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 
+# a failed link must not leave a half-written build/nook that make thinks is fresh
+.DELETE_ON_ERROR:
+
 .PHONY: all deps demo check check-unit check-integration asan install uninstall format format-check clean helper
 
 all: build/nook helper
@@ -41,7 +44,15 @@ build/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-asan: build/asan/nook helper
+# --version prints the commit: rebuild main.o when HEAD moves
+build/commit.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(GIT_COMMIT)' | cmp -s - $@ || echo '$(GIT_COMMIT)' > $@
+build/obj/src/main.o build/asan-obj/src/main.o: build/commit.stamp
+.PHONY: FORCE
+FORCE:
+
+asan: build/asan/nook helper $(UNIT_SRCS:tests/unit/%.c=build/asan-tests/%)
 
 build/asan/nook: $(ASAN_OBJS)
 	@mkdir -p $(@D)
@@ -61,6 +72,10 @@ build/nook-probe: tests/helper/nook-probe.c
 build/tests/%: tests/unit/%.c $(CORE_SRCS:%.c=build/obj/%.o) tests/unit/unit.h
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(CORE_SRCS:%.c=build/obj/%.o) $(LDLIBS)
+
+build/asan-tests/%: tests/unit/%.c $(CORE_SRCS:%.c=build/asan-obj/%.o) tests/unit/unit.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -Itests/unit -o $@ $< $(CORE_SRCS:%.c=build/asan-obj/%.o) $(LDLIBS)
 
 deps:
 	@tests/deps.sh

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,6 +319,18 @@ int nk_container_run(nk_context *ctx, const nk_create_opts *o, int *exit_status,
 
 /* ---------- state, list ---------- */
 
+static char *owner_name(const char *root, const char *id)
+{
+    _cleanup_free_ char *path = xasprintf("%s/%s", root, id);
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return xstrdup("");
+    struct passwd *pw = getpwuid(st.st_uid);
+    if (pw != NULL)
+        return xstrdup(pw->pw_name);
+    return xasprintf("#%u", (unsigned)st.st_uid);
+}
+
 static int load_unlocked(nk_context *ctx, const char *id, nk_state **out, nk_error **err)
 {
     if (nk_validate_id(id, err) < 0)
@@ -346,8 +359,12 @@ int nk_container_list(nk_context *ctx, nk_state ***out, size_t *n, nk_error **er
     size_t len = 0;
     for (size_t i = 0; i < n_ids; i++) {
         nk_error *e = NULL;
-        if (load_unlocked(ctx, ids[i], &v[len], &e) == 0)
+        if (load_unlocked(ctx, ids[i], &v[len], &e) == 0) {
+            /* list shows who owns the container, as runc does; state keeps "" */
+            free(v[len]->owner);
+            v[len]->owner = owner_name(ctx->root, ids[i]);
             len++;
+        }
         else
             nk_debug(ctx, "list: skipping %s: %s", ids[i], nk_error_text(e));
         nk_error_free(e);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -16,6 +17,10 @@
 #include "util/sync.h"
 
 #define KEYCTL_JOIN_SESSION_KEYRING 1
+#define KEYCTL_SETPERM 5
+#define KEYCTL_DESCRIBE 6
+#define KEY_SPEC_SESSION_KEYRING -3
+#define KEY_USR_SEARCH 0x00080000
 
 static bool new_ns(const oci_config *c, oci_ns_type t)
 {
@@ -68,20 +73,43 @@ static int become_ns_root(const oci_config *c, nk_error **err)
     return 0;
 }
 
+/* Let processes of the container's uid search the keyring they run in,
+ * as runc does; the rest of the kernel's default permissions stay. */
+static int allow_user_search(nk_error **err)
+{
+    char desc[512];
+    long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, KEY_SPEC_SESSION_KEYRING, desc, sizeof(desc));
+    if (n < 0 || (size_t)n > sizeof(desc))
+        return nk_err(err, errno, "describe the session keyring");
+    desc[sizeof(desc) - 1] = '\0';
+    /* "type;uid;gid;perm;description" */
+    char *p = desc;
+    for (int field = 0; field < 3 && p != NULL; field++)
+        p = (p = strchr(p, ';')) ? p + 1 : NULL;
+    if (p == NULL)
+        return nk_err(err, EINVAL, "describe the session keyring");
+    unsigned long perm = strtoul(p, NULL, 16) | KEY_USR_SEARCH;
+    if (syscall(SYS_keyctl, KEYCTL_SETPERM, KEY_SPEC_SESSION_KEYRING, perm) < 0)
+        return nk_err(err, errno, "set session keyring permissions");
+    return 0;
+}
+
 static int join_keyring(const nk_init_cfg *c, nk_error **err)
 {
     if (c->no_new_keyring)
         return 0;
-    /* a fresh session keyring named after the container, so the container
-     * cannot read the caller's keys */
-    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, c->id) < 0) {
+    /* a fresh session keyring per container (named like runc's), so the
+     * container cannot read the caller's keys */
+    char name[300];
+    snprintf(name, sizeof(name), "_ses.%s", c->id);
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0) {
         /* kernels without keys, or keyrings refused inside a user namespace */
         if (errno == ENOSYS || ((errno == EACCES || errno == EPERM || errno == EDQUOT) &&
                                 new_ns(c->config, OCI_NS_USER)))
             return 0;
         return nk_err(err, errno, "join a new session keyring");
     }
-    return 0;
+    return allow_user_search(err);
 }
 
 static int set_names(const oci_config *c, nk_error **err)
@@ -147,7 +175,8 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
     nk_closep(&c->console_fd);
     if (set_names(cfg, err) < 0 || nk_rootfs_finalize(&ro, err) < 0)
         return -1;
-    if (nk_process_lookup(&cfg->process, exe, err) < 0 || nk_process_setup(&cfg->process, err) < 0)
+    /* looked up as the container's user, after the user switch, like runc */
+    if (nk_process_setup(&cfg->process, err) < 0 || nk_process_lookup(&cfg->process, exe, err) < 0)
         return -1;
     if (nk_sync_send(c->sync_fd, NK_SYNC_READY, 0, NULL, err) < 0)
         return -1;
