@@ -63,10 +63,14 @@ build/asan-obj/%.o: %.c
 	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -MMD -MP -c -o $@ $<
 
 # The in-container probe: static so it runs in a bare busybox rootfs.
-helper: build/nook-probe
+helper: build/nook-probe build/nook-recvtty
 build/nook-probe: tests/helper/nook-probe.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+# The caller's side of --console-socket, run on the host by tests.
+build/nook-recvtty: tests/helper/nook-recvtty.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 # Unit tests link the core objects directly (no main.c).
 build/tests/%: tests/unit/%.c $(CORE_SRCS:%.c=build/obj/%.o) tests/unit/unit.h

@@ -124,8 +124,8 @@ static int save_initial_state(const nk_created *c, const char *bundle, const cha
 }
 
 /* Spawn init and wait until it reports READY (or its error). */
-static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, const char *rootfs,
-                      nk_error **err)
+static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, const char *bundle,
+                      const char *rootfs, nk_error **err)
 {
     int sync[2] = {-1, -1};
     _cleanup_close_ int fifo_fd = -1, console_fd = -1;
@@ -145,6 +145,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         .config = c->config,
         .id = o->id,
         .rootfs = rootfs,
+        .bundle = bundle,
         .sync_fd = sync[1],
         .fifo_fd = fifo_fd,
         .console_fd = console_fd,
@@ -226,7 +227,7 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     /* init comes back to us if an intermediate process forked it */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         nk_debug(ctx, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
-    if (spawn_init(ctx, o, c, rootfs, err) < 0 ||
+    if (spawn_init(ctx, o, c, bundle, rootfs, err) < 0 ||
         save_initial_state(c, bundle, rootfs, err) < 0 ||
         write_pid_file(o->pid_file, c->pid, err) < 0) {
         abort_create(c);

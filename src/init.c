@@ -159,6 +159,9 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
     reset_signals();
     if (setsid() < 0)
         return nk_err(err, errno, "setsid");
+    /* relative bind-mount sources are relative to the bundle, as with runc */
+    if (chdir(c->bundle) < 0)
+        return nk_err(err, errno, "chdir to the bundle `%s`", c->bundle);
     if (become_ns_root(cfg, err) < 0 || join_keyring(c, err) < 0)
         return -1;
 

@@ -12,6 +12,7 @@ typedef struct nk_init_cfg {
     const oci_config *config;
     const char *id;
     const char *rootfs; /* canonical host path */
+    const char *bundle; /* canonical host path: relative mount sources start here */
     int sync_fd;        /* child end of the sync socket */
     int fifo_fd;        /* exec.fifo opened O_RDWR: init blocks reading it until `start` */
     int console_fd;     /* connected --console-socket, -1 without a terminal */
