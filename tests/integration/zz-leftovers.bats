@@ -38,11 +38,24 @@ $left"
 }
 
 @test "no process runs in a bundle of the suite" {
-    local bundle devino id left=""
-    while read -r bundle devino id; do
-        [ "$devino" = - ] && devino=""
-        left+="$(procs_inside "$bundle" "$devino")"
-    done < <(suite_bundles)
+    # One pass over /proc for all bundles: "PID ROOT-DEVINO ROOT-LINK CWD-LINK".
+    local procs left
+    procs="$(cd / && for p in /proc/[0-9]*; do
+        [ "${p#/proc/}" = "$BASHPID" ] && continue
+        printf '%s %s %s %s\n' "${p#/proc/}" "$(stat -L -c %d:%i "$p/root" 2>/dev/null || echo -)" \
+            "$(readlink "$p/root" 2>/dev/null || echo -)" "$(readlink "$p/cwd" 2>/dev/null || echo -)"
+    done)"
+    left="$(suite_bundles | awk -v procs="$procs" -v self="$(self_and_ancestors | tr '\n' ' ')" '
+        BEGIN { n = split(procs, lines, "\n") }
+        {
+            for (i = 1; i <= n; i++) {
+                split(lines[i], f, " ")
+                if (index(" " self, " " f[1] " ")) continue
+                if ((f[2] == $2 && $2 != "-") || index(f[3], $1 "/") == 1 || index(f[4], $1 "/") == 1 ||
+                    f[3] == $1 || f[4] == $1)
+                    print "pid " f[1] " in " $1 " (root " f[3] ", cwd " f[4] ")"
+            }
+        }')"
     [ -z "$left" ] || fail "processes left:
 $left"
 }
@@ -56,10 +69,9 @@ $left"
 }
 
 @test "no cgroup named after a container of the suite" {
-    local bundle devino id left=""
-    while read -r bundle devino id; do
-        left+="$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$id*" 2>/dev/null)"
-    done < <(suite_bundles)
+    local left
+    left="$(find /sys/fs/cgroup -maxdepth 4 -type d -name 'nk-*' 2>/dev/null |
+        grep -F -f <(suite_bundles | awk '{ print "/" $3 }') || true)"
     [ -z "$left" ] || fail "cgroups left:
 $left"
 }
