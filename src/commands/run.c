@@ -11,11 +11,11 @@ static int cmd_run(nk_context *ctx, const nk_command *cmd, int argc, char **argv
                                         &detach,  NULL, "detach from the container's process"};
     flags[NK_CREATE_NFLAGS + 1] = (nk_flag){
         "keep", NULL, NK_FLAG_BOOL, &keep, NULL, "do not delete the container after it exits"};
-    /* go-runc passes -no-subreaper; nook never makes itself a subreaper. */
-    flags[NK_CREATE_NFLAGS + 2] = (nk_flag){
-        "no-subreaper", NULL,
-        NK_FLAG_BOOL,   &no_subreaper,
-        NULL,           "accepted for compatibility with runc; nook does not use a subreaper"};
+    /* go-runc passes -no-subreaper. nook stays a subreaper regardless: an init
+     * forked by an intermediate process must come back to it to be waited for. */
+    flags[NK_CREATE_NFLAGS + 2] =
+        (nk_flag){"no-subreaper", NULL, NK_FLAG_BOOL,
+                  &no_subreaper,  NULL, "accepted for compatibility with runc (ignored)"};
     _cleanup_args_ nk_args args = {0};
     int r = nk_args_parse(cmd, flags, argc, argv, &args, err);
     if (r != 0)
