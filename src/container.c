@@ -33,12 +33,14 @@
 
 int nk_validate_id(const char *id, nk_error **err)
 {
-    static const char allowed[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-.";
+    static const char allowed[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-.";
     size_t len = id ? strlen(id) : 0;
     bool ok = len > 0 && len <= 255 && id[0] != '.' && strspn(id, allowed) == len &&
               strstr(id, "..") == NULL;
     if (!ok)
-        return nk_err(err, 0, "invalid container id \"%s\": must match "
+        return nk_err(err, 0,
+                      "invalid container id \"%s\": must match "
                       "^[A-Za-z0-9_+-][A-Za-z0-9_+.-]*$, without \"..\", at most 255 characters",
                       id ? id : "");
     return 0;
@@ -202,8 +204,9 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     if (nk_validate_id(o->id, err) < 0)
         return -1;
     if (ctx->systemd_cgroup)
-        return nk_err(err, 0, "systemd cgroup driver is not supported by nook yet, "
-                              "run without --systemd-cgroup");
+        return nk_err(err, 0,
+                      "systemd cgroup driver is not supported by nook yet, "
+                      "run without --systemd-cgroup");
     if (o->preserve_fds < 0)
         return nk_err(err, 0, "--preserve-fds: must not be negative");
     const char *bundle_arg = o->bundle ? o->bundle : ".";
@@ -365,8 +368,7 @@ int nk_container_list(nk_context *ctx, nk_state ***out, size_t *n, nk_error **er
             free(v[len]->owner);
             v[len]->owner = owner_name(ctx->root, ids[i]);
             len++;
-        }
-        else
+        } else
             nk_debug(ctx, "list: skipping %s: %s", ids[i], nk_error_text(e));
         nk_error_free(e);
     }
@@ -426,8 +428,8 @@ int nk_container_delete(nk_context *ctx, const char *id, bool force, nk_error **
         ret = 0;
     } else if (ret == 0 && strcmp(s->status, "stopped") != 0) {
         if (!force && strcmp(s->status, "created") != 0)
-            ret = nk_err(err, 0, "cannot delete container %s that is not stopped: %s", id,
-                         s->status);
+            ret =
+                nk_err(err, 0, "cannot delete container %s that is not stopped: %s", id, s->status);
         else
             ret = kill_and_wait(s, err);
     }

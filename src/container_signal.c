@@ -18,8 +18,8 @@ void nk_forwarded_signals(sigset_t *set)
 {
     sigfillset(set);
     /* synchronous faults must stay deliverable to nook itself */
-    static const int keep[] = {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
-                               SIGTRAP, SIGSYS};
+    static const int keep[] = {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGFPE,
+                               SIGILL,  SIGABRT, SIGTRAP, SIGSYS};
     for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
         sigdelset(set, keep[i]);
 }
@@ -80,8 +80,7 @@ static int signal_pidns(pid_t init, const char *ns, int sig)
     return 0;
 }
 
-int nk_signal_container(pid_t pid, uint64_t start_time, bool whole_pidns, int sig,
-                        nk_error **err)
+int nk_signal_container(pid_t pid, uint64_t start_time, bool whole_pidns, int sig, nk_error **err)
 {
     _cleanup_close_ int fd = open_checked(pid, start_time, err);
     if (fd < 0 && *err != NULL)
@@ -108,8 +107,7 @@ static int exit_code(int status)
     return 255;
 }
 
-int nk_wait_forwarding(pid_t pid, int pidfd, const sigset_t *set, int *exit_status,
-                       nk_error **err)
+int nk_wait_forwarding(pid_t pid, int pidfd, const sigset_t *set, int *exit_status, nk_error **err)
 {
     _cleanup_close_ int sfd = signalfd(-1, set, SFD_CLOEXEC);
     if (sfd < 0)

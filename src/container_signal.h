@@ -15,14 +15,12 @@ void nk_forwarded_signals(sigset_t *set);
 
 /* Signal init (checked against its start time), or with whole_pidns every
  * process in init's pid namespace. */
-int nk_signal_container(pid_t pid, uint64_t start_time, bool whole_pidns, int sig,
-                        nk_error **err);
+int nk_signal_container(pid_t pid, uint64_t start_time, bool whole_pidns, int sig, nk_error **err);
 
 /* Foreground run: forward the (blocked) signals in `set` to init, reap every
  * child (nook is a subreaper), return init's status as a shell would
  * (128+N for a signal). */
-int nk_wait_forwarding(pid_t pid, int pidfd, const sigset_t *set, int *exit_status,
-                       nk_error **err);
+int nk_wait_forwarding(pid_t pid, int pidfd, const sigset_t *set, int *exit_status, nk_error **err);
 
 /* Wait until pid is gone (or a zombie), up to timeout_ms. */
 int nk_wait_gone(pid_t pid, uint64_t start_time, int timeout_ms, nk_error **err);

@@ -17,10 +17,10 @@
 #include "util/sync.h"
 
 #define KEYCTL_JOIN_SESSION_KEYRING 1
-#define KEYCTL_SETPERM 5
-#define KEYCTL_DESCRIBE 6
-#define KEY_SPEC_SESSION_KEYRING -3
-#define KEY_USR_SEARCH 0x00080000
+#define KEYCTL_SETPERM              5
+#define KEYCTL_DESCRIBE             6
+#define KEY_SPEC_SESSION_KEYRING    -3
+#define KEY_USR_SEARCH              0x00080000
 
 static bool new_ns(const oci_config *c, oci_ns_type t)
 {

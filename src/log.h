@@ -15,7 +15,7 @@ int nk_log_open(nk_context *ctx, nk_error **err);
 void nk_log(const nk_context *ctx, nk_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 #define nk_debug(ctx, ...) nk_log((ctx), NK_LOG_DEBUG, __VA_ARGS__)
-#define nk_warn(ctx, ...) nk_log((ctx), NK_LOG_WARN, __VA_ARGS__)
+#define nk_warn(ctx, ...)  nk_log((ctx), NK_LOG_WARN, __VA_ARGS__)
 
 /* The single place an error reaches the user: stderr and the log file. */
 void nk_log_error(const nk_context *ctx, nk_error *err);

@@ -61,9 +61,8 @@ static int check_unimplemented(const oci_config *c, nk_error **err)
     MISSING(p->has_scheduler, "process.scheduler");
     MISSING(p->has_exec_cpu_affinity, "process.execCPUAffinity");
     const oci_hooks *h = &c->hooks;
-    MISSING(c->has_hooks && (h->prestart.len || h->create_runtime.len ||
-                             h->create_container.len || h->start_container.len ||
-                             h->poststart.len || h->poststop.len),
+    MISSING(c->has_hooks && (h->prestart.len || h->create_runtime.len || h->create_container.len ||
+                             h->start_container.len || h->poststart.len || h->poststop.len),
             "hooks");
 #undef MISSING
     return 0;

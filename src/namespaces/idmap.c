@@ -41,8 +41,8 @@ int nk_idmap_write(pid_t pid, const oci_linux *l, nk_error **err)
     _cleanup_close_ int piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (piddir < 0)
         return nk_err(err, errno, "open `%s`", path);
-    if (geteuid() != 0 &&
-        nk_write_file_at(piddir, "setgroups", "deny", 4, err) < 0 && (*err)->errnum != ENOENT)
+    if (geteuid() != 0 && nk_write_file_at(piddir, "setgroups", "deny", 4, err) < 0 &&
+        (*err)->errnum != ENOENT)
         return -1;
     nk_error_freep(err);
     if (write_map(piddir, "uid_map", l->uid_mappings, l->n_uid_mappings, err) < 0 ||

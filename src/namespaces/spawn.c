@@ -28,9 +28,9 @@
 #endif
 
 static const int clone_flags[OCI_NS_COUNT] = {
-    [OCI_NS_PID] = CLONE_NEWPID,   [OCI_NS_NETWORK] = CLONE_NEWNET,
-    [OCI_NS_MOUNT] = CLONE_NEWNS,  [OCI_NS_IPC] = CLONE_NEWIPC,
-    [OCI_NS_UTS] = CLONE_NEWUTS,   [OCI_NS_USER] = CLONE_NEWUSER,
+    [OCI_NS_PID] = CLONE_NEWPID,       [OCI_NS_NETWORK] = CLONE_NEWNET,
+    [OCI_NS_MOUNT] = CLONE_NEWNS,      [OCI_NS_IPC] = CLONE_NEWIPC,
+    [OCI_NS_UTS] = CLONE_NEWUTS,       [OCI_NS_USER] = CLONE_NEWUSER,
     [OCI_NS_CGROUP] = CLONE_NEWCGROUP, [OCI_NS_TIME] = CLONE_NEWTIME,
 };
 
@@ -113,7 +113,7 @@ static int intermediate_steps(nk_spawn *s, unsigned long new_flags, nk_error **e
     nk_sync_msg msg;
     /* joined namespaces first, while we still hold the host's privileges:
      * a host-owned netns cannot be joined from inside a new user namespace */
-    static const oci_ns_type order[] = {OCI_NS_CGROUP, OCI_NS_IPC,  OCI_NS_UTS, OCI_NS_NETWORK,
+    static const oci_ns_type order[] = {OCI_NS_CGROUP, OCI_NS_IPC,  OCI_NS_UTS,  OCI_NS_NETWORK,
                                         OCI_NS_PID,    OCI_NS_TIME, OCI_NS_MOUNT};
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
         if (join(s, order[i], err) < 0)

@@ -66,9 +66,9 @@ static inline void nk_strv_freep(char ***v)
         _tmp;                                                                                      \
     })
 
-#define _cleanup_free_ _cleanup_(nk_freep)
-#define _cleanup_close_ _cleanup_(nk_closep)
+#define _cleanup_free_   _cleanup_(nk_freep)
+#define _cleanup_close_  _cleanup_(nk_closep)
 #define _cleanup_fclose_ _cleanup_(nk_fclosep)
-#define _cleanup_strv_ _cleanup_(nk_strv_freep)
+#define _cleanup_strv_   _cleanup_(nk_strv_freep)
 
 #endif

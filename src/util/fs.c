@@ -80,8 +80,7 @@ int nk_write_file_at(int dirfd, const char *name, const char *buf, size_t len, n
     return 0;
 }
 
-int nk_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode,
-                         nk_error **err)
+int nk_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode, nk_error **err)
 {
     _cleanup_free_ char *dir_copy = xstrdup(path);
     const char *dir = dirname(dir_copy);

@@ -9,11 +9,11 @@
 #include "util/error.h"
 
 typedef enum nk_sync_type {
-    NK_SYNC_GO = 1,      /* parent -> child: ids mapped, carry on */
-    NK_SYNC_USERMAP,     /* child -> parent: write my uid/gid maps */
-    NK_SYNC_PID,         /* intermediate -> parent: value = init's pid */
-    NK_SYNC_READY,       /* init -> parent: set up, waiting for start */
-    NK_SYNC_ERROR,       /* child -> parent: value = errno, payload = text */
+    NK_SYNC_GO = 1,  /* parent -> child: ids mapped, carry on */
+    NK_SYNC_USERMAP, /* child -> parent: write my uid/gid maps */
+    NK_SYNC_PID,     /* intermediate -> parent: value = init's pid */
+    NK_SYNC_READY,   /* init -> parent: set up, waiting for start */
+    NK_SYNC_ERROR,   /* child -> parent: value = errno, payload = text */
 } nk_sync_type;
 
 #define NK_SYNC_MAX_PAYLOAD 4096
@@ -21,7 +21,7 @@ typedef enum nk_sync_type {
 typedef struct nk_sync_msg {
     uint32_t type;
     int32_t value;
-    uint32_t len; /* payload bytes that follow the header */
+    uint32_t len;                          /* payload bytes that follow the header */
     char payload[NK_SYNC_MAX_PAYLOAD + 1]; /* NUL-terminated on receipt */
 } nk_sync_msg;
 

@@ -52,8 +52,8 @@ int main(int argc, char **argv)
     char name[4096];
     char cbuf[CMSG_SPACE(sizeof(int))];
     struct iovec iov = {name, sizeof(name) - 1};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-                        .msg_controllen = sizeof(cbuf)};
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
     ssize_t n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
     if (n < 0)
         return die("recvmsg");
