@@ -39,7 +39,7 @@ int nk_sync_recv(int fd, nk_sync_msg *msg, nk_error **err)
     if (n < 0)
         return nk_err(err, errno, "sync receive");
     if (n == 0)
-        return nk_err(err, 0, "peer closed");
+        return nk_err(err, 0, "child process exited before it reported back");
     if ((size_t)n < sizeof(hdr) || (mh.msg_flags & MSG_TRUNC) || hdr[2] > NK_SYNC_MAX_PAYLOAD ||
         (size_t)n != sizeof(hdr) + hdr[2])
         return nk_err(err, EBADMSG, "sync receive: malformed message");

@@ -27,7 +27,7 @@ typedef struct nk_sync_msg {
 
 int nk_sync_pair(int fds[2], nk_error **err);
 int nk_sync_send(int fd, nk_sync_type type, int32_t value, const char *payload, nk_error **err);
-/* Fills *msg; EOF (peer gone) is an error with errnum 0 and text "peer closed". */
+/* Fills *msg; EOF (the peer exited) is an error with errnum 0. */
 int nk_sync_recv(int fd, nk_sync_msg *msg, nk_error **err);
 /* Receive and require a type; an NK_SYNC_ERROR message becomes *err. */
 int nk_sync_expect(int fd, nk_sync_type type, nk_sync_msg *msg, nk_error **err);
