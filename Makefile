@@ -3,7 +3,8 @@
 #   make deps       install build and test dependencies (apt-get, idempotent)
 #   make demo       build nook, a busybox bundle, and run a container in it
 #   make check      every test suite; last line "N passed, M failed"
-#   make asan       ASan+UBSan build in build/asan/nook (make check NOOK=build/asan/nook)
+#   make asan       ASan+UBSan build in build/asan/nook; make check runs every suite
+#                   with it too (CHECK_ASAN=0 to skip; NOOK=... to test another binary)
 #   make install PREFIX=/usr/local
 #   make format / format-check
 
@@ -88,8 +89,10 @@ demo: all
 	@tests/demo.sh
 
 NOOK ?= $(CURDIR)/build/nook
-check: all $(UNIT_BINS)
-	@NOOK=$(NOOK) tests/run-all.sh
+# CHECK_ASAN=0 skips the sanitizer pass (e.g. when NOOK points elsewhere).
+CHECK_ASAN ?= 1
+check: all $(UNIT_BINS) $(if $(filter 1,$(CHECK_ASAN)),asan)
+	@NOOK=$(NOOK) $(if $(filter 1,$(CHECK_ASAN)),NOOK_ASAN=$(CURDIR)/build/asan/nook) tests/run-all.sh
 
 check-unit: $(UNIT_BINS)
 	@tests/run-all.sh unit

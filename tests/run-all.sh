@@ -6,6 +6,8 @@
 # unit:        every build/tests/test_* binary; each ends with "N passed, M failed".
 # integration: every tests/integration/*.bats with `bats --tap`, zz-leftovers.bats last,
 #              against $NOOK (default build/nook).
+# With NOOK_ASAN set (make check sets build/asan/nook), both run a second time
+# under ASan+UBSan: unit binaries from build/asan-tests, bats against $NOOK_ASAN.
 # Prints a line per suite, the output of what failed, and as its LAST line exactly
 # "N passed, M failed" (totals; skips are reported per suite, not counted there).
 # Exits non-zero when a test failed or a suite could not run.
@@ -49,7 +51,7 @@ suite_line() {
 run_unit() {
     local bin out rc p f start summary
     shopt -s nullglob
-    local bins=(build/tests/test_*)
+    local bins=("${UNIT_DIR:-build/tests}"/test_*)
     shopt -u nullglob
     if [ ${#bins[@]} -eq 0 ]; then
         echo "unit: no build/tests/test_* binaries (tests/unit has none, or 'make check' was not used)"
@@ -69,12 +71,12 @@ run_unit() {
             if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
                 f=1
             fi
-            suite_line "unit/$(basename "$bin")" "$p" "$f" 0 $((SECONDS - start)) \
+            suite_line "${LABEL:-}unit/$(basename "$bin")" "$p" "$f" 0 $((SECONDS - start)) \
                 "$([ "$rc" -ne 0 ] && echo "exit $rc")"
         else
             p=0
             f=1
-            suite_line "unit/$(basename "$bin")" 0 1 0 $((SECONDS - start)) \
+            suite_line "${LABEL:-}unit/$(basename "$bin")" 0 1 0 $((SECONDS - start)) \
                 "did not finish (exit $rc, no summary line)"
         fi
         PASSED=$((PASSED + p))
@@ -96,7 +98,7 @@ tap_failures() {
 
 run_bats_file() {
     local file="$1" name out start plan p f s seen
-    name="integration/$(basename "$file" .bats)"
+    name="${LABEL:-}integration/$(basename "$file" .bats)"
     out="$LOGDIR/$(basename "$file").tap"
     start=$SECONDS
     bats --tap "$file" >"$out" 2>&1
@@ -159,6 +161,19 @@ all)
     run_integration
     ;;
 esac
+
+# NOOK_ASAN=build/asan/nook: the same suites again under ASan+UBSan (make check
+# does this), unit tests from build/asan-tests. Any sanitizer report fails the
+# test it happens in: ASan aborts the process, UBSan is built non-recovering.
+if [ -n "${NOOK_ASAN:-}" ]; then
+    [[ "$NOOK_ASAN" == /* ]] || NOOK_ASAN="$REPO_ROOT/$NOOK_ASAN"
+    export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+    export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+    echo "sanitizers: NOOK=$NOOK_ASAN"
+    LABEL="asan/"
+    [ "$MODE" = integration ] || UNIT_DIR=build/asan-tests run_unit
+    [ "$MODE" = unit ] || NOOK="$NOOK_ASAN" run_integration
+fi
 
 echo "total: $PASSED passed, $FAILED failed, $SKIPPED skipped in $((SECONDS - START))s"
 echo "$PASSED passed, $FAILED failed"
