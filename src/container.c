@@ -21,6 +21,7 @@
 #include "init.h"
 #include "log.h"
 #include "namespaces/namespaces.h"
+#include "process.h"
 #include "state.h"
 #include "terminal.h"
 #include "util/cleanup.h"
@@ -196,6 +197,12 @@ static void abort_create(nk_created *c)
     nk_error_free(ignored);
 }
 
+static void warn_unknown_cap(const char *set, const char *name, void *arg)
+{
+    nk_warn((const nk_context *)arg, "process.capabilities.%s: ignoring unknown capability %s", set,
+            name);
+}
+
 static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, nk_created *c,
                      nk_error **err)
 {
@@ -218,6 +225,7 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
         return -1;
     if (nk_validate_config(c->config, o->console_socket != NULL, foreground, err) < 0)
         return -1;
+    nk_process_unknown_caps(&c->config->process, warn_unknown_cap, ctx);
     _cleanup_free_ char *rootfs = NULL;
     if (resolve_rootfs(bundle, c->config, &rootfs, err) < 0)
         return -1;

@@ -22,4 +22,10 @@ int nk_process_setup(const oci_process *p, nk_error **err);
  * inheritable, and execve(path, args, env). Returns only on failure. */
 int nk_process_exec(const oci_process *p, const char *path, int preserve_fds, nk_error **err);
 
+/* Names in process.capabilities this kernel or libcap does not know. The
+ * spec asks for a warning and no failure (a config may be written for a
+ * newer kernel); setup skips them. fn gets the set name and the cap name. */
+typedef void (*nk_unknown_cap_fn)(const char *set, const char *name, void *arg);
+void nk_process_unknown_caps(const oci_process *p, nk_unknown_cap_fn fn, void *arg);
+
 #endif

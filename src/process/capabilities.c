@@ -7,6 +7,7 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
+#include "process.h"
 #include "process/internal.h"
 
 static void cap_freep(cap_t *c)
@@ -136,4 +137,25 @@ int nk_caps_apply(const nk_caps *caps, nk_error **err)
     if (cap_set_proc(c) < 0)
         return nk_err(err, errno, "apply capabilities");
     return apply_ambient(caps, err);
+}
+
+void nk_process_unknown_caps(const oci_process *p, nk_unknown_cap_fn fn, void *arg)
+{
+    if (!p->has_capabilities)
+        return;
+    const oci_capabilities *c = &p->capabilities;
+    const struct {
+        const char *name;
+        const oci_strv *v;
+    } sets[] = {{"bounding", &c->bounding},
+                {"effective", &c->effective},
+                {"inheritable", &c->inheritable},
+                {"permitted", &c->permitted},
+                {"ambient", &c->ambient}};
+    for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++)
+        for (size_t i = 0; i < sets[s].v->len; i++) {
+            int v;
+            if (nk_cap_from_name(sets[s].v->v[i], &v) < 0)
+                fn(sets[s].name, sets[s].v->v[i], arg);
+        }
 }
