@@ -440,3 +440,35 @@ point_state_at_pid() {
     done
     [ -z "$(ls -A "$NOOK_ROOT")" ]
 }
+
+@test "process.oomScoreAdj is written for init before it runs" {
+    # raising is allowed without CAP_SYS_RESOURCE; lowering below 0 is not on this host
+    update_config '.process.oomScoreAdj = 617'
+    set_probe oom
+    run nook run "$ID"
+    assert_success
+    assert_line "oom_score_adj=617"
+}
+
+@test "annotations from config.json are reported by state and list" {
+    update_config '.annotations = {"org.example.a": "1", "b": "two words"}'
+    set_probe pause
+    nook run -d "$ID" </dev/null >/dev/null 2>&1
+    run nook state "$ID"
+    assert_success
+    [ "$(jq -r '.annotations["org.example.a"]' <<<"$output")" = 1 ]
+    [ "$(jq -r '.annotations.b' <<<"$output")" = "two words" ]
+    run nook list --format json
+    [ "$(jq -r '.[0].annotations.b' <<<"$output")" = "two words" ]
+    nook delete -f "$ID"
+}
+
+@test "state has no annotations key when the config has none, like runc" {
+    update_config 'del(.annotations)'
+    set_probe pause
+    nook run -d "$ID" </dev/null >/dev/null 2>&1
+    run nook state "$ID"
+    assert_success
+    [ "$(jq 'has("annotations")' <<<"$output")" = false ]
+    nook delete -f "$ID"
+}
