@@ -22,7 +22,7 @@ const nk_command nk_cmd_create = {
     .summary = "create a container",
     .args_usage = "<container-id>",
     .description =
-        "   Sets up the container described by the bundle's config.json (namespaces, cgroup,\n"
+        "   Sets up the container described by the bundle's config.json (namespaces,\n"
         "rootfs) and leaves its process waiting; `nook start <container-id>` runs the\n"
         "user program. <container-id> names the container and must be unique under --root.",
     .min_args = 1,

@@ -312,42 +312,41 @@ int jr_bool(const jr *r, const jr_path *p, yajl_val obj, const char *key, bool *
     return jr_val_bool(r, JR_KEY(p, key), v, out) < 0 ? -1 : 1;
 }
 
-int jr_u64(const jr *r, const jr_path *p, yajl_val obj, const char *key, bool required,
-           uint64_t *out)
+/* An unsigned field bounded by its C type's max. */
+static int uint_field(const jr *r, const jr_path *p, yajl_val obj, const char *key, bool required,
+                      uint64_t max, uint64_t *out)
 {
     yajl_val v;
     int rc = field(r, p, obj, key, required, &v);
     if (rc <= 0)
         return rc;
-    return jr_val_uint(r, JR_KEY(p, key), v, UINT64_MAX, out) < 0 ? -1 : 1;
+    return jr_val_uint(r, JR_KEY(p, key), v, max, out) < 0 ? -1 : 1;
+}
+
+int jr_u64(const jr *r, const jr_path *p, yajl_val obj, const char *key, bool required,
+           uint64_t *out)
+{
+    return uint_field(r, p, obj, key, required, UINT64_MAX, out);
 }
 
 int jr_u32(const jr *r, const jr_path *p, yajl_val obj, const char *key, bool required,
            uint32_t *out)
 {
     uint64_t n;
-    yajl_val v;
-    int rc = field(r, p, obj, key, required, &v);
-    if (rc <= 0)
-        return rc;
-    if (jr_val_uint(r, JR_KEY(p, key), v, UINT32_MAX, &n) < 0)
-        return -1;
-    *out = (uint32_t)n;
-    return 1;
+    int rc = uint_field(r, p, obj, key, required, UINT32_MAX, &n);
+    if (rc > 0)
+        *out = (uint32_t)n;
+    return rc;
 }
 
 int jr_u16(const jr *r, const jr_path *p, yajl_val obj, const char *key, bool required,
            uint16_t *out)
 {
     uint64_t n;
-    yajl_val v;
-    int rc = field(r, p, obj, key, required, &v);
-    if (rc <= 0)
-        return rc;
-    if (jr_val_uint(r, JR_KEY(p, key), v, UINT16_MAX, &n) < 0)
-        return -1;
-    *out = (uint16_t)n;
-    return 1;
+    int rc = uint_field(r, p, obj, key, required, UINT16_MAX, &n);
+    if (rc > 0)
+        *out = (uint16_t)n;
+    return rc;
 }
 
 int jr_i64(const jr *r, const jr_path *p, yajl_val obj, const char *key, bool required,
