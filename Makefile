@@ -92,6 +92,7 @@ NOOK ?= $(CURDIR)/build/nook
 # CHECK_ASAN=0 skips the sanitizer pass (e.g. when NOOK points elsewhere).
 CHECK_ASAN ?= 1
 check: all $(UNIT_BINS) $(if $(filter 1,$(CHECK_ASAN)),asan)
+	@$(MAKE) -s format-check
 	@NOOK=$(NOOK) $(if $(filter 1,$(CHECK_ASAN)),NOOK_ASAN=$(CURDIR)/build/asan/nook) tests/run-all.sh
 
 check-unit: $(UNIT_BINS)

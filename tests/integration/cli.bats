@@ -431,3 +431,15 @@ kill_case() {
     cd "$BUNDLE"
     nook delete -f "$ID"
 }
+
+@test "make install PREFIX=... installs a working nook" {
+    [ "$NOOK_FLAVOR" = nook ] || skip "installs this checkout's nook"
+    run make -s -C "$REPO_ROOT" install PREFIX="$BUNDLE/prefix"
+    assert_success
+    [ -x "$BUNDLE/prefix/bin/nook" ]
+    run "$BUNDLE/prefix/bin/nook" --version
+    assert_success
+    assert_line --partial "nook version"
+    run make -s -C "$REPO_ROOT" uninstall PREFIX="$BUNDLE/prefix"
+    [ ! -e "$BUNDLE/prefix/bin/nook" ]
+}
