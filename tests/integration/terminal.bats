@@ -40,12 +40,17 @@ wait_receiver() {
     fail "console output did not end: $(cat "$BUNDLE/tty.out")"
 }
 
-@test "terminal: the pty master is sent over --console-socket; stdio, ctty and /dev/console are the pty" {
-    start_receiver
-    set_probe fds stat=/dev/console
+# create on the console socket, start, and wait until the pty closes
+run_on_console() {
     nook create --console-socket "$SOCK" "$ID" </dev/null >/dev/null 2>&1
     nook start "$ID"
     wait_receiver
+}
+
+@test "terminal: the pty master is sent over --console-socket; stdio, ctty and /dev/console are the pty" {
+    start_receiver
+    set_probe fds stat=/dev/console
+    run_on_console
     local out
     out="$(tr -d '\r' <"$BUNDLE/tty.out")"
     [[ "$out" == *"name=/dev/pts/0"* ]] || fail "pty name: $out"
@@ -61,9 +66,7 @@ wait_receiver() {
 @test "terminal: bytes typed into the master reach the process, its output comes back" {
     start_receiver 'echo typed-$((6*7)); tty; exit 7\n'
     set_args /bin/sh
-    nook create --console-socket "$SOCK" "$ID" </dev/null >/dev/null 2>&1
-    nook start "$ID"
-    wait_receiver
+    run_on_console
     local out
     out="$(tr -d '\r' <"$BUNDLE/tty.out")"
     [[ "$out" == *"typed-42"* ]] || fail "no command output: $out"
@@ -75,9 +78,7 @@ wait_receiver() {
     start_receiver
     update_config '.process.consoleSize = {height: 33, width: 101}'
     set_args /bin/sh -c 'stty size'
-    nook create --console-socket "$SOCK" "$ID" </dev/null >/dev/null 2>&1
-    nook start "$ID"
-    wait_receiver
+    run_on_console
     [[ "$(tr -d '\r' <"$BUNDLE/tty.out")" == *"33 101"* ]] || fail "size: $(cat "$BUNDLE/tty.out")"
 }
 
@@ -104,9 +105,7 @@ wait_receiver() {
     ln -sf /proc/sysrq-trigger "$ROOTFS/dev/ptmx"
     ln -s busybox "$ROOTFS/bin/readlink"
     set_args /bin/sh -c 'readlink /dev/ptmx; tty'
-    nook create --console-socket "$SOCK" "$ID" </dev/null >/dev/null 2>&1
-    nook start "$ID"
-    wait_receiver
+    run_on_console
     local out
     out="$(tr -d '\r' <"$BUNDLE/tty.out")"
     [[ "$out" == *"/dev/pts/0"* ]] || fail "tty: $out"
