@@ -11,8 +11,9 @@
 #include "util/fs.h"
 #include "util/xalloc.h"
 
-static int parse_id_mapping(const jr *r, const jr_path *p, yajl_val v, oci_id_mapping *m)
+static int parse_id_mapping(const jr *r, const jr_path *p, yajl_val v, void *out)
 {
+    oci_id_mapping *m = out;
     if (jr_want_object(r, p, v) < 0)
         return -1;
     if (jr_u32(r, p, v, "containerID", true, &m->container_id) < 0 ||
@@ -25,18 +26,7 @@ static int parse_id_mapping(const jr *r, const jr_path *p, yajl_val v, oci_id_ma
 int oci_parse_id_mappings(const jr *r, const jr_path *p, yajl_val obj, const char *key,
                           oci_id_mapping **out, size_t *n)
 {
-    yajl_val arr;
-    int rc = jr_array(r, p, obj, key, &arr);
-    if (rc <= 0)
-        return rc;
-    const jr_path *ap = JR_KEY(p, key);
-    *out = xcalloc(arr->u.array.len, sizeof(oci_id_mapping));
-    *n = arr->u.array.len;
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-        if (parse_id_mapping(r, JR_IDX(ap, i), arr->u.array.values[i], &(*out)[i]) < 0)
-            return -1;
-    }
-    return 0;
+    return JR_ARRAY_OF(r, p, obj, key, parse_id_mapping, out, n);
 }
 
 static int parse_root(const jr *r, yajl_val tree, oci_root *root)
@@ -53,8 +43,9 @@ static int parse_root(const jr *r, yajl_val tree, oci_root *root)
     return 0;
 }
 
-static int parse_mount(const jr *r, const jr_path *p, yajl_val v, oci_mount *m)
+static int parse_mount(const jr *r, const jr_path *p, yajl_val v, void *out)
 {
+    oci_mount *m = out;
     if (jr_want_object(r, p, v) < 0 || jr_str(r, p, v, "destination", true, &m->destination) < 0)
         return -1;
     if (!jr_is_abs(m->destination))
@@ -71,22 +62,12 @@ static int parse_mount(const jr *r, const jr_path *p, yajl_val v, oci_mount *m)
 
 static int parse_mounts(const jr *r, yajl_val tree, oci_config *c)
 {
-    yajl_val arr;
-    int rc = jr_array(r, NULL, tree, "mounts", &arr);
-    if (rc <= 0)
-        return rc;
-    const jr_path *ap = JR_KEY(NULL, "mounts");
-    c->mounts = xcalloc(arr->u.array.len, sizeof(oci_mount));
-    c->n_mounts = arr->u.array.len;
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-        if (parse_mount(r, JR_IDX(ap, i), arr->u.array.values[i], &c->mounts[i]) < 0)
-            return -1;
-    }
-    return 0;
+    return JR_ARRAY_OF(r, NULL, tree, "mounts", parse_mount, &c->mounts, &c->n_mounts);
 }
 
-static int parse_hook(const jr *r, const jr_path *p, yajl_val v, oci_hook *h)
+static int parse_hook(const jr *r, const jr_path *p, yajl_val v, void *out)
 {
+    oci_hook *h = out;
     if (jr_want_object(r, p, v) < 0 || jr_str(r, p, v, "path", true, &h->path) < 0)
         return -1;
     if (!jr_is_abs(h->path))
@@ -103,18 +84,7 @@ static int parse_hook(const jr *r, const jr_path *p, yajl_val v, oci_hook *h)
 static int parse_hook_list(const jr *r, const jr_path *p, yajl_val hooks, const char *key,
                            oci_hook_list *list)
 {
-    yajl_val arr;
-    int rc = jr_array(r, p, hooks, key, &arr);
-    if (rc <= 0)
-        return rc;
-    const jr_path *ap = JR_KEY(p, key);
-    list->items = xcalloc(arr->u.array.len, sizeof(oci_hook));
-    list->len = arr->u.array.len;
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-        if (parse_hook(r, JR_IDX(ap, i), arr->u.array.values[i], &list->items[i]) < 0)
-            return -1;
-    }
-    return 0;
+    return JR_ARRAY_OF(r, p, hooks, key, parse_hook, &list->items, &list->len);
 }
 
 static int parse_hooks(const jr *r, yajl_val tree, oci_config *c)

@@ -47,36 +47,37 @@ const char *oci_ns_type_name(oci_ns_type type)
     return "unknown";
 }
 
+static int parse_namespace(const jr *r, const jr_path *p, yajl_val v, void *out)
+{
+    oci_namespace *ns = out;
+    _cleanup_free_ char *type = NULL;
+    if (jr_want_object(r, p, v) < 0 || jr_str(r, p, v, "type", true, &type) < 0)
+        return -1;
+    const jr_name *t = jr_lookup(ns_types, type);
+    if (t == NULL)
+        return jr_fail(r, JR_KEY(p, "type"), "unknown namespace type \"%s\"", type);
+    ns->type = (oci_ns_type)t->value;
+    if (jr_str(r, p, v, "path", false, &ns->path) < 0)
+        return -1;
+    if (ns->path != NULL && !jr_is_abs(ns->path))
+        return jr_fail(r, JR_KEY(p, "path"), "must be an absolute path");
+    return 0;
+}
+
 static int parse_namespaces(const jr *r, const jr_path *p, yajl_val v, oci_linux *l)
 {
-    yajl_val arr;
-    int rc = jr_array(r, p, v, "namespaces", &arr);
+    int rc = JR_ARRAY_OF(r, p, v, "namespaces", parse_namespace, &l->namespaces, &l->n_namespaces);
     if (rc <= 0)
         return rc;
-    const jr_path *ap = JR_KEY(p, "namespaces");
-    l->namespaces = xcalloc(arr->u.array.len, sizeof(oci_namespace));
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-        const jr_path *ep = JR_IDX(ap, i);
-        yajl_val ns = arr->u.array.values[i];
-        oci_namespace *out = &l->namespaces[i];
-        _cleanup_free_ char *type = NULL;
-        if (jr_want_object(r, ep, ns) < 0 || jr_str(r, ep, ns, "type", true, &type) < 0)
-            return -1;
-        const jr_name *t = jr_lookup(ns_types, type);
-        if (t == NULL)
-            return jr_fail(r, JR_KEY(ep, "type"), "unknown namespace type \"%s\"", type);
+    for (size_t i = 0; i < l->n_namespaces; i++) {
         for (size_t j = 0; j < i; j++) {
-            if ((int)l->namespaces[j].type == t->value)
-                return jr_fail(r, JR_KEY(ep, "type"), "duplicate namespace type \"%s\"", type);
+            if (l->namespaces[j].type == l->namespaces[i].type)
+                return jr_fail(r, JR_KEY(JR_IDX(JR_KEY(p, "namespaces"), i), "type"),
+                               "duplicate namespace type \"%s\"",
+                               oci_ns_type_name(l->namespaces[i].type));
         }
-        out->type = (oci_ns_type)t->value;
-        l->n_namespaces++;
-        if (jr_str(r, ep, ns, "path", false, &out->path) < 0)
-            return -1;
-        if (out->path != NULL && !jr_is_abs(out->path))
-            return jr_fail(r, JR_KEY(ep, "path"), "must be an absolute path");
     }
-    return 0;
+    return 1;
 }
 
 static int parse_time_offsets(const jr *r, const jr_path *p, yajl_val v, oci_linux *l)
@@ -109,8 +110,9 @@ static int parse_time_offsets(const jr *r, const jr_path *p, yajl_val v, oci_lin
     return 0;
 }
 
-static int parse_device(const jr *r, const jr_path *p, yajl_val v, oci_device *d)
+static int parse_device(const jr *r, const jr_path *p, yajl_val v, void *out)
 {
+    oci_device *d = out;
     _cleanup_free_ char *type = NULL;
     if (jr_want_object(r, p, v) < 0 || jr_str(r, p, v, "type", true, &type) < 0)
         return -1;
@@ -140,18 +142,7 @@ static int parse_device(const jr *r, const jr_path *p, yajl_val v, oci_device *d
 
 static int parse_devices(const jr *r, const jr_path *p, yajl_val v, oci_linux *l)
 {
-    yajl_val arr;
-    int rc = jr_array(r, p, v, "devices", &arr);
-    if (rc <= 0)
-        return rc;
-    const jr_path *ap = JR_KEY(p, "devices");
-    l->devices = xcalloc(arr->u.array.len, sizeof(oci_device));
-    l->n_devices = arr->u.array.len;
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-        if (parse_device(r, JR_IDX(ap, i), arr->u.array.values[i], &l->devices[i]) < 0)
-            return -1;
-    }
-    return 0;
+    return JR_ARRAY_OF(r, p, v, "devices", parse_device, &l->devices, &l->n_devices);
 }
 
 static int parse_intel_rdt(const jr *r, const jr_path *p, yajl_val v, oci_linux *l)

@@ -114,8 +114,9 @@ static int parse_capabilities(const jr *r, const jr_path *p, yajl_val v, oci_cap
     return 0;
 }
 
-static int parse_rlimit(const jr *r, const jr_path *p, yajl_val v, oci_rlimit *rl)
+static int parse_rlimit(const jr *r, const jr_path *p, yajl_val v, void *out)
 {
+    oci_rlimit *rl = out;
     if (jr_want_object(r, p, v) < 0 || jr_str(r, p, v, "type", true, &rl->type) < 0)
         return -1;
     const jr_name *name = jr_lookup(rlimit_names, rl->type);
@@ -133,24 +134,17 @@ static int parse_rlimit(const jr *r, const jr_path *p, yajl_val v, oci_rlimit *r
 
 static int parse_rlimits(const jr *r, const jr_path *p, yajl_val v, oci_process *proc)
 {
-    yajl_val arr;
-    int rc = jr_array(r, p, v, "rlimits", &arr);
+    int rc = JR_ARRAY_OF(r, p, v, "rlimits", parse_rlimit, &proc->rlimits, &proc->n_rlimits);
     if (rc <= 0)
         return rc;
-    const jr_path *ap = JR_KEY(p, "rlimits");
-    proc->rlimits = xcalloc(arr->u.array.len, sizeof(oci_rlimit));
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-        oci_rlimit *rl = &proc->rlimits[i];
-        proc->n_rlimits++;
-        if (parse_rlimit(r, JR_IDX(ap, i), arr->u.array.values[i], rl) < 0)
-            return -1;
+    for (size_t i = 0; i < proc->n_rlimits; i++) {
         for (size_t j = 0; j < i; j++) {
-            if (proc->rlimits[j].resource == rl->resource)
-                return jr_fail(r, JR_KEY(JR_IDX(ap, i), "type"), "duplicate rlimit type \"%s\"",
-                               rl->type);
+            if (proc->rlimits[j].resource == proc->rlimits[i].resource)
+                return jr_fail(r, JR_KEY(JR_IDX(JR_KEY(p, "rlimits"), i), "type"),
+                               "duplicate rlimit type \"%s\"", proc->rlimits[i].type);
         }
     }
-    return 0;
+    return 1;
 }
 
 static int parse_io_priority(const jr *r, const jr_path *p, yajl_val v, oci_io_priority *io)

@@ -16,8 +16,9 @@
             (has) = true;                                                                          \
     } while (0)
 
-static int parse_device_cgroup(const jr *r, const jr_path *p, yajl_val v, oci_device_cgroup *d)
+static int parse_device_cgroup(const jr *r, const jr_path *p, yajl_val v, void *out)
 {
+    oci_device_cgroup *d = out;
     if (jr_want_object(r, p, v) < 0)
         return -1;
     yajl_val allow = jr_get(v, "allow");
@@ -45,18 +46,7 @@ static int parse_device_cgroup(const jr *r, const jr_path *p, yajl_val v, oci_de
 
 static int parse_devices(const jr *r, const jr_path *p, yajl_val v, oci_resources *res)
 {
-    yajl_val arr;
-    int rc = jr_array(r, p, v, "devices", &arr);
-    if (rc <= 0)
-        return rc;
-    const jr_path *ap = JR_KEY(p, "devices");
-    res->devices = xcalloc(arr->u.array.len, sizeof(oci_device_cgroup));
-    res->n_devices = arr->u.array.len;
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-        if (parse_device_cgroup(r, JR_IDX(ap, i), arr->u.array.values[i], &res->devices[i]) < 0)
-            return -1;
-    }
-    return 0;
+    return JR_ARRAY_OF(r, p, v, "devices", parse_device_cgroup, &res->devices, &res->n_devices);
 }
 
 static int parse_memory(const jr *r, const jr_path *p, yajl_val v, oci_memory *m)
@@ -88,30 +78,25 @@ static int parse_cpu(const jr *r, const jr_path *p, yajl_val v, oci_cpu *c)
     return 0;
 }
 
-static int parse_throttle(const jr *r, const jr_path *p, yajl_val v, const char *key,
-                          oci_throttle_list *list)
+static int parse_throttle_device(const jr *r, const jr_path *p, yajl_val v, void *out)
 {
-    yajl_val arr;
-    int rc = jr_array(r, p, v, key, &arr);
-    if (rc <= 0)
-        return rc;
-    const jr_path *ap = JR_KEY(p, key);
-    list->items = xcalloc(arr->u.array.len, sizeof(oci_throttle_device));
-    list->len = arr->u.array.len;
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-        const jr_path *ep = JR_IDX(ap, i);
-        yajl_val e = arr->u.array.values[i];
-        oci_throttle_device *d = &list->items[i];
-        if (jr_want_object(r, ep, e) < 0 || jr_i64(r, ep, e, "major", true, &d->major) < 0 ||
-            jr_i64(r, ep, e, "minor", true, &d->minor) < 0 ||
-            jr_u64(r, ep, e, "rate", true, &d->rate) < 0)
-            return -1;
-    }
+    oci_throttle_device *d = out;
+    if (jr_want_object(r, p, v) < 0 || jr_i64(r, p, v, "major", true, &d->major) < 0 ||
+        jr_i64(r, p, v, "minor", true, &d->minor) < 0 ||
+        jr_u64(r, p, v, "rate", true, &d->rate) < 0)
+        return -1;
     return 0;
 }
 
-static int parse_weight_device(const jr *r, const jr_path *p, yajl_val e, oci_weight_device *d)
+static int parse_throttle(const jr *r, const jr_path *p, yajl_val v, const char *key,
+                          oci_throttle_list *list)
 {
+    return JR_ARRAY_OF(r, p, v, key, parse_throttle_device, &list->items, &list->len);
+}
+
+static int parse_weight_device(const jr *r, const jr_path *p, yajl_val e, void *out)
+{
+    oci_weight_device *d = out;
     if (jr_want_object(r, p, e) < 0 || jr_i64(r, p, e, "major", true, &d->major) < 0 ||
         jr_i64(r, p, e, "minor", true, &d->minor) < 0)
         return -1;
@@ -124,20 +109,9 @@ static int parse_blockio(const jr *r, const jr_path *p, yajl_val v, oci_blockio 
 {
     OPT(jr_u16(r, p, v, "weight", false, &b->weight), b->has_weight);
     OPT(jr_u16(r, p, v, "leafWeight", false, &b->leaf_weight), b->has_leaf_weight);
-    yajl_val arr;
-    int rc = jr_array(r, p, v, "weightDevice", &arr);
-    if (rc < 0)
+    if (JR_ARRAY_OF(r, p, v, "weightDevice", parse_weight_device, &b->weight_device,
+                    &b->n_weight_device) < 0)
         return -1;
-    if (rc > 0) {
-        const jr_path *ap = JR_KEY(p, "weightDevice");
-        b->weight_device = xcalloc(arr->u.array.len, sizeof(oci_weight_device));
-        b->n_weight_device = arr->u.array.len;
-        for (size_t i = 0; i < arr->u.array.len; i++) {
-            if (parse_weight_device(r, JR_IDX(ap, i), arr->u.array.values[i],
-                                    &b->weight_device[i]) < 0)
-                return -1;
-        }
-    }
     if (parse_throttle(r, p, v, "throttleReadBpsDevice", &b->throttle_read_bps) < 0 ||
         parse_throttle(r, p, v, "throttleWriteBpsDevice", &b->throttle_write_bps) < 0 ||
         parse_throttle(r, p, v, "throttleReadIOPSDevice", &b->throttle_read_iops) < 0 ||
@@ -146,45 +120,35 @@ static int parse_blockio(const jr *r, const jr_path *p, yajl_val v, oci_blockio 
     return 0;
 }
 
+static int parse_hugepage_limit(const jr *r, const jr_path *p, yajl_val v, void *out)
+{
+    oci_hugepage_limit *h = out;
+    if (jr_want_object(r, p, v) < 0 || jr_str(r, p, v, "pageSize", true, &h->page_size) < 0 ||
+        jr_u64(r, p, v, "limit", true, &h->limit) < 0)
+        return -1;
+    return 0;
+}
+
 static int parse_hugepages(const jr *r, const jr_path *p, yajl_val v, oci_resources *res)
 {
-    yajl_val arr;
-    int rc = jr_array(r, p, v, "hugepageLimits", &arr);
-    if (rc <= 0)
-        return rc;
-    const jr_path *ap = JR_KEY(p, "hugepageLimits");
-    res->hugepage_limits = xcalloc(arr->u.array.len, sizeof(oci_hugepage_limit));
-    res->n_hugepage_limits = arr->u.array.len;
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-        const jr_path *ep = JR_IDX(ap, i);
-        yajl_val e = arr->u.array.values[i];
-        oci_hugepage_limit *h = &res->hugepage_limits[i];
-        if (jr_want_object(r, ep, e) < 0 || jr_str(r, ep, e, "pageSize", true, &h->page_size) < 0 ||
-            jr_u64(r, ep, e, "limit", true, &h->limit) < 0)
-            return -1;
-    }
+    return JR_ARRAY_OF(r, p, v, "hugepageLimits", parse_hugepage_limit, &res->hugepage_limits,
+                       &res->n_hugepage_limits);
+}
+
+static int parse_net_priority(const jr *r, const jr_path *p, yajl_val v, void *out)
+{
+    oci_net_priority *np = out;
+    if (jr_want_object(r, p, v) < 0 || jr_str(r, p, v, "name", true, &np->name) < 0 ||
+        jr_u32(r, p, v, "priority", true, &np->priority) < 0)
+        return -1;
     return 0;
 }
 
 static int parse_network(const jr *r, const jr_path *p, yajl_val v, oci_resources *res)
 {
     OPT(jr_u32(r, p, v, "classID", false, &res->net_class_id), res->has_class_id);
-    yajl_val arr;
-    int rc = jr_array(r, p, v, "priorities", &arr);
-    if (rc <= 0)
-        return rc;
-    const jr_path *ap = JR_KEY(p, "priorities");
-    res->net_priorities = xcalloc(arr->u.array.len, sizeof(oci_net_priority));
-    res->n_net_priorities = arr->u.array.len;
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-        const jr_path *ep = JR_IDX(ap, i);
-        yajl_val e = arr->u.array.values[i];
-        oci_net_priority *np = &res->net_priorities[i];
-        if (jr_want_object(r, ep, e) < 0 || jr_str(r, ep, e, "name", true, &np->name) < 0 ||
-            jr_u32(r, ep, e, "priority", true, &np->priority) < 0)
-            return -1;
-    }
-    return 0;
+    return JR_ARRAY_OF(r, p, v, "priorities", parse_net_priority, &res->net_priorities,
+                       &res->n_net_priorities);
 }
 
 static int parse_rdma(const jr *r, const jr_path *p, yajl_val v, oci_resources *res)

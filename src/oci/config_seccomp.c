@@ -77,8 +77,9 @@ static int parse_action(const jr *r, const jr_path *p, yajl_val v, const char *k
     return 0;
 }
 
-static int parse_arg(const jr *r, const jr_path *p, yajl_val v, oci_seccomp_arg *a)
+static int parse_arg(const jr *r, const jr_path *p, yajl_val v, void *out)
 {
+    oci_seccomp_arg *a = out;
     if (jr_want_object(r, p, v) < 0)
         return -1;
     int index = 0;
@@ -95,8 +96,9 @@ static int parse_arg(const jr *r, const jr_path *p, yajl_val v, oci_seccomp_arg 
     return 0;
 }
 
-static int parse_syscall(const jr *r, const jr_path *p, yajl_val v, oci_seccomp_syscall *s)
+static int parse_syscall(const jr *r, const jr_path *p, yajl_val v, void *out)
 {
+    oci_seccomp_syscall *s = out;
     if (jr_want_object(r, p, v) < 0)
         return -1;
     if (jr_get(v, "names") == NULL)
@@ -108,18 +110,7 @@ static int parse_syscall(const jr *r, const jr_path *p, yajl_val v, oci_seccomp_
     if (parse_action(r, p, v, "action", "errnoRet", &s->action, &s->has_errno_ret, &s->errno_ret) <
         0)
         return -1;
-    yajl_val arr;
-    int rc = jr_array(r, p, v, "args", &arr);
-    if (rc <= 0)
-        return rc;
-    const jr_path *ap = JR_KEY(p, "args");
-    s->args = xcalloc(arr->u.array.len, sizeof(oci_seccomp_arg));
-    s->n_args = arr->u.array.len;
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-        if (parse_arg(r, JR_IDX(ap, i), arr->u.array.values[i], &s->args[i]) < 0)
-            return -1;
-    }
-    return 0;
+    return JR_ARRAY_OF(r, p, v, "args", parse_arg, &s->args, &s->n_args);
 }
 
 int oci_parse_seccomp(const jr *r, const jr_path *p, yajl_val v, oci_seccomp *s)
@@ -137,18 +128,7 @@ int oci_parse_seccomp(const jr *r, const jr_path *p, yajl_val v, oci_seccomp *s)
         jr_str(r, p, v, "listenerPath", false, &s->listener_path) < 0 ||
         jr_str(r, p, v, "listenerMetadata", false, &s->listener_metadata) < 0)
         return -1;
-    yajl_val arr;
-    int rc = jr_array(r, p, v, "syscalls", &arr);
-    if (rc <= 0)
-        return rc;
-    const jr_path *ap = JR_KEY(p, "syscalls");
-    s->syscalls = xcalloc(arr->u.array.len, sizeof(oci_seccomp_syscall));
-    s->n_syscalls = arr->u.array.len;
-    for (size_t i = 0; i < arr->u.array.len; i++) {
-        if (parse_syscall(r, JR_IDX(ap, i), arr->u.array.values[i], &s->syscalls[i]) < 0)
-            return -1;
-    }
-    return 0;
+    return JR_ARRAY_OF(r, p, v, "syscalls", parse_syscall, &s->syscalls, &s->n_syscalls);
 }
 
 void oci_seccomp_clear(oci_seccomp *s)

@@ -421,6 +421,25 @@ int jr_object(const jr *r, const jr_path *p, yajl_val obj, const char *key, yajl
     return jr_want_object(r, JR_KEY(p, key), *out) < 0 ? -1 : 1;
 }
 
+int jr_array_of(const jr *r, const jr_path *p, yajl_val obj, const char *key, size_t elem_size,
+                jr_elem_fn fn, void **items, size_t *len)
+{
+    yajl_val arr;
+    int rc = jr_array(r, p, obj, key, &arr);
+    if (rc <= 0)
+        return rc;
+    const jr_path *ap = JR_KEY(p, key);
+    size_t n = arr->u.array.len;
+    char *v = xcalloc(n, elem_size);
+    *items = v;
+    *len = n;
+    for (size_t i = 0; i < n; i++) {
+        if (fn(r, JR_IDX(ap, i), arr->u.array.values[i], v + i * elem_size) < 0)
+            return -1;
+    }
+    return 1;
+}
+
 const jr_name *jr_lookup(const jr_name *table, const char *name)
 {
     for (; table->name != NULL; table++) {

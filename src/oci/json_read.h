@@ -74,6 +74,23 @@ int jr_map(const jr *r, const jr_path *p, yajl_val obj, const char *key, oci_map
 int jr_array(const jr *r, const jr_path *p, yajl_val obj, const char *key, yajl_val *out);
 int jr_object(const jr *r, const jr_path *p, yajl_val obj, const char *key, yajl_val *out);
 
+/* Parses one array element at path p into *out (elem_size zeroed bytes). */
+typedef int (*jr_elem_fn)(const jr *r, const jr_path *p, yajl_val v, void *out);
+
+/* An optional array of objects at key: *items gets len zeroed elements and
+ * *len is set before any is parsed, so freeing after a failure releases
+ * exactly what was parsed. Each element is parsed by fn at key[i].
+ * Returns 1 parsed, 0 absent, -1 error. Use JR_ARRAY_OF for typed items. */
+int jr_array_of(const jr *r, const jr_path *p, yajl_val obj, const char *key, size_t elem_size,
+                jr_elem_fn fn, void **items, size_t *len);
+#define JR_ARRAY_OF(r, p, obj, key, fn, items, len)                                                \
+    ({                                                                                             \
+        void *_items = NULL;                                                                       \
+        int _rc = jr_array_of((r), (p), (obj), (key), sizeof(**(items)), (fn), &_items, (len));    \
+        *(items) = _items;                                                                         \
+        _rc;                                                                                       \
+    })
+
 /* Lookups in NULL-terminated name tables. */
 typedef struct jr_name {
     const char *name;
