@@ -332,17 +332,23 @@ point_state_at_pid() {
     mv "$f.new" "$f"
 }
 
-@test "a state.json pid reused by an unrelated process reads as stopped" {
+# Creates the container, kills its init, and points its state at an unrelated
+# live process started later (REUSED_PID): what a reused pid looks like.
+fake_pid_reuse() {
     set_probe pause
     nook create "$ID" </dev/null >/dev/null 2>&1
-    local pid other
+    local pid
     pid="$(container_pid "$ID")"
     kill -9 "$pid"
     for _ in $(seq 50); do pid_alive "$pid" || break; sleep 0.1; done
-    # An unrelated live process, started later than init, takes its place.
     sleep 1000 &
-    other=$!
-    point_state_at_pid "$other"
+    REUSED_PID=$!
+    point_state_at_pid "$REUSED_PID"
+}
+
+@test "a state.json pid reused by an unrelated process reads as stopped" {
+    fake_pid_reuse
+    local other="$REUSED_PID"
     run nook state "$ID"
     kill -9 "$other"
     wait "$other" 2>/dev/null || true
@@ -352,15 +358,8 @@ point_state_at_pid() {
 }
 
 @test "delete does not signal an unrelated process that reused the pid" {
-    set_probe pause
-    nook create "$ID" </dev/null >/dev/null 2>&1
-    local pid other
-    pid="$(container_pid "$ID")"
-    kill -9 "$pid"
-    for _ in $(seq 50); do pid_alive "$pid" || break; sleep 0.1; done
-    sleep 1000 &
-    other=$!
-    point_state_at_pid "$other"
+    fake_pid_reuse
+    local other="$REUSED_PID"
     run nook delete -f "$ID"
     local alive=no
     pid_alive "$other" && alive=yes
