@@ -4,16 +4,9 @@
 # something is missing.
 set -euo pipefail
 
-PACKAGES=(
-    gcc make pkg-config                      # build
-    libseccomp-dev libcap-dev libyajl-dev    # seccomp filters, capability sets, config.json
-    libcgroup-dev                            # cgroup hierarchy discovery
-    bats bats-support bats-assert jq         # integration tests
-    busybox-static                           # the test and demo root filesystems
-    clang-format                             # make format-check
-    libclang-rt-14-dev                       # ASan/UBSan runtime when CC=clang
-    iproute2 util-linux procps tmux          # tools the tests call
-)
+# Each area lists its packages in tests/deps/<area>.list (one file per area, so
+# areas added in parallel never edit the same lines).
+mapfile -t PACKAGES < <(sed -e 's/#.*//' "$(dirname "$0")"/deps/*.list | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
@@ -31,6 +24,6 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+$SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
+$SUDO apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "deps: done"
