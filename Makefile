@@ -10,7 +10,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := libseccomp libcap yajl
+PKGS := libseccomp libcap yajl libcgroup
 VERSION := 0.1.0
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
@@ -19,7 +19,7 @@ BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Isrc \
 	-DNOOK_VERSION='"$(VERSION)"' -DNOOK_COMMIT='"$(GIT_COMMIT)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
-LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lyajl)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lyajl -lcgroup) -lm
 
 SRCS := $(shell find src -name '*.c' | LC_ALL=C sort)
 CORE_SRCS := $(filter-out src/main.c,$(SRCS))

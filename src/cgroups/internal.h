@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "cgroups/cgroups.h"
+#include "cgroups/devices_rules.h"
 #include "oci/config.h"
 #include "util/error.h"
 
@@ -45,14 +46,21 @@ bool nk_cg_v2_has(const nk_cg_layout *l, const char *ctrl);
 
 /* ---------- the driver interface (v2.c, v1.c) ---------- */
 
+/* What to write into a cgroup. */
+typedef struct nk_cg_apply {
+    const oci_resources *r;
+    const nk_cg_dev_rule *rules; /* NULL: leave device access alone */
+    size_t n_rules;
+    bool update; /* `update`: honour memory.checkBeforeUpdate */
+} nk_cg_apply;
+
 typedef struct nk_cg_driver {
     const char *name; /* "v2", "v1" */
     /* mkdir the cgroup (parents included), enable what resources need */
     int (*create)(const nk_cg_layout *l, const char *path, const oci_resources *r, bool *created,
                   nk_error **err);
     /* write resources; update: only what is set, with checkBeforeUpdate */
-    int (*apply)(const nk_cg_layout *l, const char *path, const oci_resources *r, bool update,
-                 nk_error **err);
+    int (*apply)(const nk_cg_layout *l, const char *path, const nk_cg_apply *a, nk_error **err);
     int (*enter)(const nk_cg_layout *l, const char *path, pid_t pid, nk_error **err);
     /* -1 in *fd when the driver can't CLONE_INTO_CGROUP */
     int (*clone_fd)(const nk_cg_layout *l, const char *path, int *fd, nk_error **err);
@@ -106,10 +114,10 @@ int nk_cg_validate(const nk_cg_layout *l, const oci_resources *r, const char *pr
 
 /* ---------- devices (devices_bpf.c, devices_v1.c) ---------- */
 
-/* Attach a BPF_PROG_TYPE_CGROUP_DEVICE program implementing the device
- * rules to cgroup dir (replacing nook's earlier one). */
-int nk_cg_devices_bpf(const char *dir, const oci_device_cgroup *d, size_t n, nk_error **err);
-/* v1 devices.deny/devices.allow. */
-int nk_cg_devices_v1(const char *dir, const oci_device_cgroup *d, size_t n, nk_error **err);
+/* Attach a BPF_PROG_TYPE_CGROUP_DEVICE program implementing the rules to
+ * cgroup dir, then detach the programs attached before (update). */
+int nk_cg_devices_bpf(const char *dir, const nk_cg_dev_rule *rules, size_t n, nk_error **err);
+/* v1 devices.deny/devices.allow, in order. */
+int nk_cg_devices_v1(const char *dir, const nk_cg_dev_rule *rules, size_t n, nk_error **err);
 
 #endif
