@@ -39,8 +39,10 @@ static void emit(prog *p, struct bpf_insn i)
     p->v[p->n++] = i;
 }
 
-/* One rule: jumps with offset -1 are patched to the end of the block. */
-static void emit_rule(prog *p, const nk_cg_dev_rule *r)
+/* One rule: jumps with offset -1 are patched to the end of the block.
+ * Returns true when the rule matches every access (nothing after it can
+ * run, and the verifier refuses unreachable code). */
+static bool emit_rule(prog *p, const nk_cg_dev_rule *r)
 {
     size_t start = p->n;
     if (r->type == 'c' || r->type == 'b')
@@ -63,9 +65,11 @@ static void emit_rule(prog *p, const nk_cg_dev_rule *r)
         emit(p, JNE_IMM(5, (int32_t)r->minor, -1));
     emit(p, MOV_IMM(0, r->allow ? 1 : 0));
     emit(p, EXIT());
+    bool all = p->n - start == 2;
     for (size_t i = start; i < p->n; i++)
         if (BPF_CLASS(p->v[i].code) == BPF_JMP && p->v[i].off == -1)
             p->v[i].off = (int16_t)(p->n - i - 1);
+    return all;
 }
 
 static void compile(const nk_cg_dev_rule *rules, size_t n, prog *p)
@@ -77,7 +81,8 @@ static void compile(const nk_cg_dev_rule *rules, size_t n, prog *p)
     emit(p, LDX_W(4, 1, offsetof(struct bpf_cgroup_dev_ctx, major)));
     emit(p, LDX_W(5, 1, offsetof(struct bpf_cgroup_dev_ctx, minor)));
     for (size_t i = n; i-- > 0;)
-        emit_rule(p, &rules[i]);
+        if (emit_rule(p, &rules[i]))
+            return;
     emit(p, MOV_IMM(0, 1));
     emit(p, EXIT());
 }
@@ -100,9 +105,11 @@ static int load(const prog *p, nk_error **err)
     a.log_size = sizeof(log);
     a.log_level = 1;
     int fd = sys_bpf(BPF_PROG_LOAD, &a);
-    if (fd < 0)
+    if (fd < 0) {
+        log[strcspn(log, "\n")] = '\0'; /* the verifier's first line says why */
         return nk_err(err, errno, "linux.resources.devices: load the eBPF device filter%s%.200s",
                       log[0] ? ": " : "", log);
+    }
     return fd;
 }
 

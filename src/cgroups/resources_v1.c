@@ -186,7 +186,17 @@ static int hugetlb(const nk_cg_layout *l, const char *path, const oci_resources 
     if (r->n_hugepage_limits == 0)
         return 0;
     if (nk_cg_v2_has(l, "hugetlb")) {
+        /* nook does not write the hybrid host's root cgroup.subtree_control
+         * (that tree belongs to the host's manager): it must enable it */
         _cleanup_free_ char *dir = nk_cg_v2_dir(l, path);
+        _cleanup_free_ char *ctrls = NULL;
+        if (nk_cg_read(dir, "cgroup.controllers", &ctrls, err) < 0)
+            return -1;
+        if (strstr(ctrls, "hugetlb") == NULL)
+            return nk_err(err, ENOTSUP,
+                          P ".hugepageLimits: the hugetlb controller is not enabled for `%s` "
+                            "(the cgroup2 parent's cgroup.subtree_control lacks it)",
+                          dir);
         return nk_cg_hugetlb_v2(dir, r, err);
     }
     _cleanup_free_ char *dir = dir_for(l, "hugetlb", path, P ".hugepageLimits", err);
