@@ -48,7 +48,6 @@ static int check_unimplemented(const oci_config *c, nk_error **err)
             return E("%s: not supported by this version of nook", path);                           \
     } while (0)
     MISSING(l->has_resources && resources_set(&l->resources), "linux.resources");
-    MISSING(l->has_seccomp, "linux.seccomp");
     MISSING(l->sysctl.len > 0, "linux.sysctl");
     MISSING(l->mount_label != NULL, "linux.mountLabel");
     MISSING(l->has_intel_rdt, "linux.intelRdt");
