@@ -65,12 +65,17 @@ build/asan-obj/%.o: %.c
 	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -MMD -MP -c -o $@ $<
 
 # The in-container probe: static so it runs in a bare busybox rootfs.
-helper: build/nook-probe build/nook-recvtty
+helper: build/nook-probe build/nook-recvtty build/nook-seccomp-listener
 build/nook-probe: tests/helper/nook-probe.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 # The caller's side of --console-socket, run on the host by tests.
 build/nook-recvtty: tests/helper/nook-recvtty.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+# The end of linux.seccomp.listenerPath, run on the host by seccomp.bats.
+build/nook-seccomp-listener: tests/helper/nook-seccomp-listener.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 

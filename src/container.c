@@ -23,6 +23,7 @@
 #include "log.h"
 #include "namespaces/namespaces.h"
 #include "process.h"
+#include "seccomp/seccomp.h"
 #include "state.h"
 #include "terminal.h"
 #include "util/cleanup.h"
@@ -57,6 +58,7 @@ typedef struct nk_created {
     pid_t pid;
     int pidfd;
     nk_cgroup cg;
+    nk_seccomp_prog seccomp;
 } nk_created;
 
 static void created_release(nk_created *c)
@@ -66,6 +68,7 @@ static void created_release(nk_created *c)
     c->config = NULL;
     nk_closep(&c->pidfd);
     nk_cgroup_release(&c->cg);
+    nk_seccomp_prog_clear(&c->seccomp);
 }
 
 static int resolve_rootfs(const char *bundle, const oci_config *cfg, char **out, nk_error **err)
@@ -136,6 +139,46 @@ static int place_in_cgroup(pid_t pid, void *arg, nk_error **err)
     return nk_cgroup_place(arg, pid, err);
 }
 
+/* linux.seccomp.listenerPath gets the notify fd init sent, with the state
+ * of the container being created, as runc sends it. */
+static int forward_notify_fd(const nk_created *c, int fd, const char *bundle, nk_error **err)
+{
+    if (fd < 0)
+        return nk_err(err, EBADMSG, "sync: seccomp message without an fd");
+    nk_state s = {0};
+    s.oci_version = c->config->oci_version;
+    s.id = c->dir.id;
+    s.pid = c->pid;
+    s.status = "creating";
+    s.bundle = (char *)bundle;
+    s.annotations = c->config->annotations;
+    _cleanup_free_ char *json = NULL;
+    size_t len;
+    if (oci_state_to_json(&s, false, false, &json, &len, err) < 0)
+        return -1;
+    return nk_seccomp_send_listener(&c->config->linux.seccomp, fd, c->pid, json, err);
+}
+
+static int wait_ready(const nk_created *c, int sync_fd, const char *bundle, nk_error **err)
+{
+    nk_sync_msg msg;
+    for (;;) {
+        if (nk_sync_recv(sync_fd, &msg, err) < 0)
+            return -1;
+        if (msg.type != NK_SYNC_SECCOMP_FD)
+            break;
+        int ret = forward_notify_fd(c, msg.fd, bundle, err);
+        nk_closep(&msg.fd);
+        if (ret < 0)
+            return -1;
+    }
+    if (msg.type == NK_SYNC_ERROR)
+        return nk_err(err, msg.value, "%s", msg.payload);
+    if (msg.type != NK_SYNC_READY)
+        return nk_err(err, EBADMSG, "sync: expected READY, got message %u", msg.type);
+    return 0;
+}
+
 /* Spawn init and wait until it reports READY (or its error). */
 static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, const char *bundle,
                       const char *rootfs, nk_error **err)
@@ -165,6 +208,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         .preserve_fds = o->preserve_fds,
         .no_pivot = o->no_pivot,
         .no_new_keyring = o->no_new_keyring,
+        .seccomp = c->config->linux.has_seccomp ? &c->seccomp : NULL,
         .host_fds = host_fds,
         .n_host_fds = sizeof(host_fds) / sizeof(host_fds[0]),
     };
@@ -183,11 +227,10 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
     c->pidfd = NK_TAKE_FD(sp.pidfd);
     nk_spawn_release(&sp);
     close(sync[1]);
-    nk_sync_msg msg;
     if (ret == 0)
         ret = write_oom_score_adj(c->pid, &c->config->process, err);
     if (ret == 0)
-        ret = nk_sync_expect(sync[0], NK_SYNC_READY, &msg, err);
+        ret = wait_ready(c, sync[0], bundle, err);
     close(sync[0]);
     return ret;
 }
@@ -265,6 +308,14 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     if (nk_validate_config(c->config, o->console_socket != NULL, foreground, err) < 0)
         return -1;
     nk_process_unknown_caps(&c->config->process, warn_unknown_cap, ctx);
+    /* compiled here, before anything exists to undo; the cache is the state
+     * root's, which init can no longer see */
+    if (c->config->linux.has_seccomp &&
+        nk_seccomp_prepare(&c->config->linux.seccomp, ctx->root, &c->seccomp, err) < 0)
+        return -1;
+    if (c->config->linux.has_seccomp)
+        nk_debug(ctx, "seccomp: %zu BPF instructions %s", c->seccomp.len,
+                 c->seccomp.from_cache ? "from the cache" : "compiled");
     _cleanup_free_ char *rootfs = NULL;
     if (resolve_rootfs(bundle, c->config, &rootfs, err) < 0)
         return -1;

@@ -178,8 +178,14 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
     nk_closep(&c->console_fd);
     if (set_names(cfg, err) < 0 || nk_rootfs_finalize(&ro, err) < 0)
         return -1;
+    /* the filter goes in at one of three points (seccomp.h), as late as the
+     * kernel and a notify listener allow */
+    if (nk_seccomp_apply(c->seccomp, &cfg->process, NK_SECCOMP_BEFORE_SETUP, c->sync_fd, err) < 0)
+        return -1;
     /* looked up as the container's user, after the user switch, like runc */
     if (nk_process_setup(&cfg->process, err) < 0 || nk_process_lookup(&cfg->process, exe, err) < 0)
+        return -1;
+    if (nk_seccomp_apply(c->seccomp, &cfg->process, NK_SECCOMP_BEFORE_READY, c->sync_fd, err) < 0)
         return -1;
     if (nk_sync_send(c->sync_fd, NK_SYNC_READY, 0, NULL, err) < 0)
         return -1;
@@ -194,7 +200,8 @@ int nk_init_main(void *arg, nk_error **err)
         return -1;
     /* the parent stopped listening at READY: from here an error can only be
      * told on the container's own stderr */
-    if (nk_process_exec(&c->config->process, exe, c->preserve_fds, err) < 0) {
+    if (nk_seccomp_apply(c->seccomp, &c->config->process, NK_SECCOMP_BEFORE_EXEC, -1, err) < 0 ||
+        nk_process_exec(&c->config->process, exe, c->preserve_fds, err) < 0) {
         const char *msg = nk_error_text(*err);
         dprintf(STDERR_FILENO, "nook: %s\n", msg);
     }

@@ -41,7 +41,6 @@ static int check_unimplemented(const oci_config *c, nk_error **err)
         if (cond)                                                                                  \
             return E("%s: not supported by this version of nook", path);                           \
     } while (0)
-    MISSING(l->has_seccomp, "linux.seccomp");
     MISSING(l->sysctl.len > 0, "linux.sysctl");
     MISSING(l->mount_label != NULL, "linux.mountLabel");
     MISSING(l->has_intel_rdt, "linux.intelRdt");

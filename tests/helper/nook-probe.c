@@ -6,7 +6,8 @@
  *
  * Commands: ids caps ns pid hostname rlimits fds env cwd umask keyring oom
  * mounts sleep=SECS exit=N kill=SIGNUM cat=PATH write=PATH:TEXT stat=PATH
- * wait-signal[=READYPATH] pause ready=PATH.  An unknown command is reported
+ * wait-signal[=READYPATH] pause ready=PATH syscall=NR[:A0...] syscall32=NR[:A0...].
+ * An unknown command is reported
  * on stderr before anything runs, and the probe exits 2.
  *
  * kill=SIGNUM resets the signal to its default action and sends it to the
@@ -21,6 +22,12 @@
  * a mask) because pid 1 of a PID namespace never receives signals whose
  * action is the default.  With =READYPATH it creates READYPATH once the
  * handlers are in place, so a test knows when it may send the signal.
+ *
+ * syscall=NR:A0:A1... makes raw system call NR (numbers in C notation, up to
+ * six arguments) and prints "syscall=NR:A0... ret=R errno=E" (E is 0 on
+ * success).  syscall32 does the same through the 32-bit x86 entry (int $0x80,
+ * i386 numbers, five arguments).  A SIGSYS (seccomp's SCMP_ACT_TRAP) prints
+ * "sigsys=NR" and exits 0.
  */
 #define _GNU_SOURCE /* strerrorname_np, utsname.domainname */
 #include <dirent.h>
@@ -543,6 +550,80 @@ static int cmd_pause(const char *arg)
     return 0;
 }
 
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)uc;
+    char buf[64];
+    int n = snprintf(buf, sizeof(buf), "sigsys=%d\n", si->si_syscall);
+    if (write(STDOUT_FILENO, buf, (size_t)n) < 0)
+        _exit(3);
+    _exit(0);
+}
+
+/* "NR:A0:A1..." -> v[0..], returns how many numbers or -1. */
+static int parse_numbers(const char *arg, unsigned long long *v, int max)
+{
+    int n = 0;
+    const char *p = arg;
+    while (*p != '\0') {
+        char *end;
+        if (n == max)
+            return -1;
+        errno = 0;
+        v[n++] = strtoull(p, &end, 0);
+        if (errno != 0 || end == p || (*end != ':' && *end != '\0'))
+            return -1;
+        p = *end == ':' ? end + 1 : end;
+    }
+    return n;
+}
+
+static int raw_syscall(const char *arg, bool compat)
+{
+    unsigned long long v[7] = {0};
+    int n = parse_numbers(arg, v, compat ? 6 : 7);
+    if (n < 1) {
+        fprintf(stderr, "nook-probe: syscall: bad numbers \"%s\"\n", arg);
+        return 2;
+    }
+    struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
+    sigaction(SIGSYS, &sa, NULL);
+    long ret;
+    int err = 0;
+    if (compat) {
+#if defined(__x86_64__)
+        __asm__ volatile("int $0x80"
+                         : "=a"(ret)
+                         : "a"(v[0]), "b"(v[1]), "c"(v[2]), "d"(v[3]), "S"(v[4]), "D"(v[5])
+                         : "memory");
+        if (ret < 0 && ret > -4096) {
+            err = (int)-ret;
+            ret = -1;
+        }
+#else
+        fprintf(stderr, "nook-probe: syscall32 needs x86_64\n");
+        return 2;
+#endif
+    } else {
+        errno = 0;
+        ret = syscall((long)v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+        err = ret < 0 ? errno : 0;
+    }
+    printf("%s=%s ret=%ld errno=%d\n", compat ? "syscall32" : "syscall", arg, ret, err);
+    return 0;
+}
+
+static int cmd_syscall(const char *arg)
+{
+    return raw_syscall(arg, false);
+}
+
+static int cmd_syscall32(const char *arg)
+{
+    return raw_syscall(arg, true);
+}
+
 struct command {
     const char *name;
     bool takes_arg; /* "name=ARG" when true, bare "name" otherwise */
@@ -573,6 +654,8 @@ static const struct command commands[] = {
     {"wait-signal", true, true, cmd_wait_signal},
     {"pause", false, false, cmd_pause},
     {"ready", true, false, cmd_ready},
+    {"syscall", true, false, cmd_syscall},
+    {"syscall32", true, false, cmd_syscall32},
 };
 
 /* Finds the command for WORD and points *arg at its argument (or NULL). */
