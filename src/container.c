@@ -22,6 +22,7 @@
 #include "log.h"
 #include "namespaces/namespaces.h"
 #include "process.h"
+#include "rootfs/rootfs.h"
 #include "state.h"
 #include "terminal.h"
 #include "util/cleanup.h"
@@ -141,6 +142,9 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
     if (o->console_socket != NULL &&
         (console_fd = nk_console_socket_connect(o->console_socket, err)) < 0)
         return -1;
+    _cleanup_(nk_idmap_fds_freep) nk_idmap_fds idmap = {.config = c->config};
+    if (nk_idmap_mounts_prepare(c->config, bundle, &idmap.fds, err) < 0)
+        return -1;
     if (nk_sync_pair(sync, err) < 0)
         return -1;
     int host_fds[] = {c->dir.fd, ctx->log_fd, sync[0]};
@@ -157,6 +161,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         .no_new_keyring = o->no_new_keyring,
         .host_fds = host_fds,
         .n_host_fds = sizeof(host_fds) / sizeof(host_fds[0]),
+        .idmap_fds = idmap.fds,
     };
     nk_spawn sp = {
         .config = c->config,

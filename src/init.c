@@ -172,6 +172,7 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
         .userns = oci_config_namespace(cfg, OCI_NS_USER) != NULL,
         .netns = new_ns(cfg, OCI_NS_NETWORK),
         .cgroupns = new_ns(cfg, OCI_NS_CGROUP),
+        .idmap_fds = c->idmap_fds,
     };
     if (nk_rootfs_prepare(&ro, err) < 0 || setup_terminal(c, err) < 0)
         return -1;
