@@ -154,6 +154,8 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
      * container before execve; the kernel resets this on exec */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
         return nk_err(err, errno, "prctl(PR_SET_DUMPABLE)");
+    if (nk_process_initial_affinity(&cfg->process, err) < 0)
+        return -1;
     if (arrange_fds(c, err) < 0)
         return -1;
     reset_signals();
@@ -180,6 +182,8 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
     if (set_names(cfg, err) < 0 || nk_rootfs_finalize(&ro, err) < 0)
         return -1;
     /* looked up as the container's user, after the user switch, like runc */
+    if (nk_process_set_attrs(&cfg->process, &cfg->linux, err) < 0)
+        return -1;
     if (nk_process_setup(&cfg->process, err) < 0 || nk_process_lookup(&cfg->process, exe, err) < 0)
         return -1;
     if (nk_sync_send(c->sync_fd, NK_SYNC_READY, 0, NULL, err) < 0)

@@ -18,6 +18,17 @@ int nk_process_lookup(const oci_process *p, char **path_out, nk_error **err);
  * Leaves the process ready for execve. */
 int nk_process_setup(const oci_process *p, nk_error **err);
 
+/* linux.personality, linux.memoryPolicy, process.ioPriority,
+ * process.scheduler, then process.execCPUAffinity.final. Call right before
+ * nk_process_setup (an RT policy or IOPRIO_CLASS_RT needs the privilege it
+ * drops). `l` is NULL where only the process applies (exec). */
+int nk_process_set_attrs(const oci_process *p, const oci_linux *l, nk_error **err);
+/* The checks of nk_process_set_attrs that need no kernel (lists, flags),
+ * for validation before anything is created. */
+int nk_process_check_attrs(const oci_process *p, const oci_linux *l, nk_error **err);
+/* process.execCPUAffinity.initial: first thing in init (and exec). */
+int nk_process_initial_affinity(const oci_process *p, nk_error **err);
+
 /* Close (mark CLOEXEC) every fd >= 3 + preserve_fds, make 3..3+preserve_fds-1
  * inheritable, and execve(path, args, env). Returns only on failure. */
 int nk_process_exec(const oci_process *p, const char *path, int preserve_fds, nk_error **err);
