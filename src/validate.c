@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "process.h"
+#include "rootfs/rootfs.h"
 #include "util/error.h"
 
 #define E(...) nk_err(err, 0, "config.json: " __VA_ARGS__)
@@ -50,7 +51,6 @@ static int check_unimplemented(const oci_config *c, nk_error **err)
     } while (0)
     MISSING(l->has_resources && resources_set(&l->resources), "linux.resources");
     MISSING(l->has_seccomp, "linux.seccomp");
-    MISSING(l->sysctl.len > 0, "linux.sysctl");
     MISSING(l->mount_label != NULL, "linux.mountLabel");
     MISSING(l->has_intel_rdt, "linux.intelRdt");
     MISSING(l->n_net_devices > 0, "linux.netDevices");
@@ -72,7 +72,7 @@ int nk_validate_config(const oci_config *c, bool console_socket, bool foreground
         return E("root.path: required");
     if (check_namespaces(c, err) < 0 || check_unimplemented(c, err) < 0)
         return -1;
-    if (nk_process_check_attrs(&c->process, &c->linux, err) < 0)
+    if (nk_process_check_attrs(&c->process, &c->linux, err) < 0 || nk_sysctl_validate(c, err) < 0)
         return -1;
     if (c->process.terminal && !console_socket) {
         if (foreground)

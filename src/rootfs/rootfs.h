@@ -28,6 +28,13 @@ int nk_rootfs_prepare(const nk_rootfs_opts *o, nk_error **err);
  * readonly root, and rootfsPropagation. The cwd is "/" afterwards. */
 int nk_rootfs_finalize(const nk_rootfs_opts *o, nk_error **err);
 
+/* linux.sysctl: every key must belong to a namespace the container owns
+ * (net.* a network one, kernel.shm*, msg*, sem, fs.mqueue.* an ipc one,
+ * kernel.hostname/domainname a uts one); checked before anything is made. */
+int nk_sysctl_validate(const oci_config *cfg, nk_error **err);
+/* After pivot_root, through a private procfs (util/procfs.h). */
+int nk_sysctl_apply(const oci_config *cfg, nk_error **err);
+
 /* Every mount option the parser accepts (features: mountOptions). */
 void nk_mount_option_names(void (*fn)(const char *name, void *arg), void *arg);
 bool nk_mount_option_known(const char *opt);

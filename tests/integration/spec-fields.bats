@@ -115,3 +115,53 @@ refused() {
     write_default_config
     refused '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "63"}' 'linux.memoryPolicy: set_mempolicy(MPOL_BIND, 63)'
 }
+
+@test "spec: linux.sysctl writes net, ipc, mqueue and uts keys in the container's namespaces only" {
+    local host_fwd host_shm
+    host_fwd="$(cat /proc/sys/net/ipv4/ip_forward)"
+    host_shm="$(cat /proc/sys/kernel/shmmax)"
+    update_config '.linux.sysctl = {"net.ipv4.ip_forward": "1", "net/ipv4/tcp_keepalive_time": "1234",
+        "kernel.shmmax": "123456789", "fs.mqueue.msg_max": "77", "kernel.domainname": "sysctl.test"}'
+    set_probe sysctl=net.ipv4.ip_forward sysctl=net.ipv4.tcp_keepalive_time sysctl=kernel.shmmax \
+        sysctl=fs.mqueue.msg_max sysctl=kernel.domainname
+    run nook run "$ID"
+    assert_success
+    assert_line sysctl.net.ipv4.ip_forward=1
+    assert_line sysctl.net.ipv4.tcp_keepalive_time=1234
+    assert_line sysctl.kernel.shmmax=123456789
+    assert_line sysctl.fs.mqueue.msg_max=77
+    assert_line sysctl.kernel.domainname=sysctl.test
+    [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host_fwd" ]
+    [ "$(cat /proc/sys/kernel/shmmax)" = "$host_shm" ]
+}
+
+@test "spec: linux.sysctl works in a user namespace too" {
+    chmod 755 "$BUNDLE"
+    update_config '.mounts = [.mounts[] | select(.type != "cgroup")]
+        | .linux.namespaces += [{type: "user"}]
+        | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+        | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+        | .linux.sysctl = {"net.ipv4.ip_unprivileged_port_start": "80", "kernel.shmmni": "100"}'
+    set_probe sysctl=net.ipv4.ip_unprivileged_port_start sysctl=kernel.shmmni
+    run nook run "$ID"
+    assert_success
+    assert_line sysctl.net.ipv4.ip_unprivileged_port_start=80
+    assert_line sysctl.kernel.shmmni=100
+}
+
+@test "spec: linux.sysctl outside the container's namespaces is refused by name" {
+    refused '.linux.namespaces = [.linux.namespaces[] | select(.type != "network")]
+        | .linux.sysctl = {"net.ipv4.ip_forward": "1"}' \
+        'config.json: linux.sysctl.net.ipv4.ip_forward: needs a network namespace'
+    write_default_config
+    refused '.linux.namespaces = [.linux.namespaces[] | select(.type != "ipc")]
+        | .linux.sysctl = {"kernel.shmmax": "1"}' 'linux.sysctl.kernel.shmmax: needs an ipc namespace'
+    write_default_config
+    refused '.linux.sysctl = {"kernel.pid_max": "100"}' \
+        'linux.sysctl.kernel.pid_max: not in a namespace of the container'
+    write_default_config
+    refused '.linux.sysctl = {"net/../../kernel/core_pattern": "|/x"}' 'not a valid sysctl name'
+    write_default_config
+    refused '.linux.sysctl = {"net.ipv4.no_such_key": "1"}' \
+        'linux.sysctl.net.ipv4.no_such_key: open `/proc/sys/net/ipv4/no_such_key`'
+}
