@@ -1,7 +1,6 @@
 /* nook's entry point: global flags, the command table, one place that prints
  * errors and picks the exit status. */
 #include <errno.h>
-#include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +8,7 @@
 #include "commands/args.h"
 #include "commands/commands.h"
 #include "log.h"
+#include "seccomp/seccomp.h"
 
 #ifndef NOOK_VERSION
 #define NOOK_VERSION "unknown"
@@ -44,10 +44,10 @@ static void print_version(void)
 {
     /* libseccomp's run-time version, as runc reports it (the library a
      * filter is actually built with). */
-    const struct scmp_version *v = seccomp_version();
+    const char *v = nk_seccomp_lib_version();
     printf("nook version %s\ncommit: %s\nspec: %s\n", NOOK_VERSION, NOOK_COMMIT, NOOK_SPEC_VERSION);
     if (v != NULL)
-        printf("libseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);
+        printf("libseccomp: %s\n", v);
 }
 
 static void print_global_help(void)
