@@ -180,6 +180,8 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
     if (ret == 0)
         ret = write_oom_score_adj(c->pid, &c->config->process, err);
     if (ret == 0)
+        ret = nk_net_devices_move(c->pid, &c->config->linux, err);
+    if (ret == 0)
         ret = nk_sync_expect(sync[0], NK_SYNC_READY, &msg, err);
     close(sync[0]);
     return ret;

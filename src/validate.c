@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "namespaces/namespaces.h"
 #include "process.h"
 #include "rootfs/rootfs.h"
 #include "util/error.h"
@@ -53,7 +54,6 @@ static int check_unimplemented(const oci_config *c, nk_error **err)
     MISSING(l->has_seccomp, "linux.seccomp");
     MISSING(l->mount_label != NULL, "linux.mountLabel");
     MISSING(l->has_intel_rdt, "linux.intelRdt");
-    MISSING(l->n_net_devices > 0, "linux.netDevices");
     MISSING(p->apparmor_profile != NULL && p->apparmor_profile[0], "process.apparmorProfile");
     MISSING(p->selinux_label != NULL && p->selinux_label[0], "process.selinuxLabel");
     const oci_hooks *h = &c->hooks;
@@ -72,7 +72,8 @@ int nk_validate_config(const oci_config *c, bool console_socket, bool foreground
         return E("root.path: required");
     if (check_namespaces(c, err) < 0 || check_unimplemented(c, err) < 0)
         return -1;
-    if (nk_process_check_attrs(&c->process, &c->linux, err) < 0 || nk_sysctl_validate(c, err) < 0)
+    if (nk_process_check_attrs(&c->process, &c->linux, err) < 0 || nk_sysctl_validate(c, err) < 0 ||
+        nk_net_devices_validate(c, err) < 0)
         return -1;
     if (c->process.terminal && !console_socket) {
         if (foreground)

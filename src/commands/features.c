@@ -25,8 +25,8 @@
 #endif
 #define OCI_VERSION_MIN "1.0.0"
 #define OCI_VERSION_MAX "1.3.0"
-/* linux.netDevices, linux.intelRdt: see src/rootfs/net_devices.c, intel_rdt.c */
-#define NK_FEATURE_NET_DEVICES false
+/* linux.netDevices (src/namespaces/net_devices.c), linux.intelRdt */
+#define NK_FEATURE_NET_DEVICES true
 #define NK_FEATURE_INTEL_RDT   false
 
 typedef struct name_list {

@@ -165,3 +165,53 @@ refused() {
     refused '.linux.sysctl = {"net.ipv4.no_such_key": "1"}' \
         'linux.sysctl.net.ipv4.no_such_key: open `/proc/sys/net/ipv4/no_such_key`'
 }
+
+# one end of a veth pair on the host, named after this test's bundle (this
+# kernel has no dummy module); the pair dies with the container's namespace
+host_dummy() {
+    DUMMY="nkd${BUNDLE##*/nk.}"
+    ip link add "$DUMMY" type veth peer name "nkp${BUNDLE##*/nk.}"
+    ip addr add 10.251.7.1/24 dev "$DUMMY"
+    ip addr add fd00:251::7/64 dev "$DUMMY" nodad
+}
+
+@test "spec: linux.netDevices moves a host interface in, renamed, with its addresses" {
+    host_dummy
+    update_config '.linux.netDevices = {($d): {name: "ctr0"}}' --arg d "$DUMMY"
+    set_args /bin/busybox ip addr show
+    run nook run "$ID"
+    ip link del "$DUMMY" 2>/dev/null || true
+    assert_success
+    [[ "$output" == *": ctr0@"* || "$output" == *": ctr0: "* ]] || fail "no ctr0: $output"
+    [[ "$output" == *"inet 10.251.7.1/24"* ]] || fail "no ipv4 address: $output"
+    [[ "$output" == *"inet6 fd00:251::7/64"* ]] || fail "no ipv6 address: $output"
+    [[ "$output" != *"$DUMMY"* ]]
+    # the pair went away with the container's network namespace
+    run ip link show "nkp${BUNDLE##*/nk.}"
+    assert_failure
+}
+
+@test "spec: linux.netDevices keeps the name when none is given; the host no longer has it" {
+    host_dummy
+    update_config '.linux.netDevices = {($d): {}}' --arg d "$DUMMY"
+    set_args /bin/busybox ip link show "$DUMMY"
+    nook create "$ID" </dev/null >/dev/null 2>&1
+    run ip link show "$DUMMY"
+    assert_failure
+    nook start "$ID"
+    wait_for_status "$ID" stopped
+    nook delete "$ID"
+    ip link del "$DUMMY" 2>/dev/null || true
+}
+
+@test "spec: bad linux.netDevices fail by JSON path and leave nothing" {
+    refused '.linux.netDevices = {"nk-nonexistent0": {}}' \
+        'linux.netDevices.nk-nonexistent0: no such interface on the host'
+    write_default_config
+    refused '.linux.netDevices = {"lo": {name: "a/b"}}' 'linux.netDevices.lo.name: not a valid interface name "a/b"'
+    write_default_config
+    refused '.linux.netDevices = {"x0": {name: "eth0"}, "x1": {name: "eth0"}}' 'linux.netDevices.x1: name "eth0" is used twice'
+    write_default_config
+    refused '.linux.namespaces = [.linux.namespaces[] | select(.type != "network")]
+        | .linux.netDevices = {"lo": {}}' 'linux.netDevices: needs a new network namespace'
+}
