@@ -44,7 +44,6 @@ static bool resources_set(const oci_resources *r)
 static int check_unimplemented(const oci_config *c, nk_error **err)
 {
     const oci_linux *l = &c->linux;
-    const oci_process *p = &c->process;
 #define MISSING(cond, path)                                                                        \
     do {                                                                                           \
         if (cond)                                                                                  \
@@ -52,10 +51,7 @@ static int check_unimplemented(const oci_config *c, nk_error **err)
     } while (0)
     MISSING(l->has_resources && resources_set(&l->resources), "linux.resources");
     MISSING(l->has_seccomp, "linux.seccomp");
-    MISSING(l->mount_label != NULL, "linux.mountLabel");
     MISSING(l->has_intel_rdt, "linux.intelRdt");
-    MISSING(p->apparmor_profile != NULL && p->apparmor_profile[0], "process.apparmorProfile");
-    MISSING(p->selinux_label != NULL && p->selinux_label[0], "process.selinuxLabel");
     const oci_hooks *h = &c->hooks;
     MISSING(c->has_hooks && (h->prestart.len || h->create_runtime.len || h->create_container.len ||
                              h->start_container.len || h->poststart.len || h->poststop.len),

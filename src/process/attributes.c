@@ -6,6 +6,8 @@
 
 int nk_process_check_attrs(const oci_process *p, const oci_linux *l, nk_error **err)
 {
+    if (nk_lsm_check(p, l, err) < 0)
+        return -1;
     if (l != NULL &&
         (nk_process_check_personality(l, err) < 0 || nk_process_check_memory_policy(l, err) < 0))
         return -1;
@@ -27,7 +29,8 @@ int nk_process_set_attrs(const oci_process *p, const oci_linux *l, nk_error **er
     if (l != NULL &&
         (nk_process_set_personality(l, err) < 0 || nk_process_set_memory_policy(l, err) < 0))
         return -1;
-    if (nk_process_set_io_priority(p, err) < 0 || nk_process_set_scheduler(p, err) < 0)
+    if (nk_process_set_io_priority(p, err) < 0 || nk_process_set_scheduler(p, err) < 0 ||
+        nk_lsm_set_exec_labels(p, err) < 0)
         return -1;
     return nk_process_final_affinity(p, err);
 }

@@ -83,4 +83,7 @@ int nk_process_set_scheduler(const oci_process *p, nk_error **err);
 int nk_process_set_io_priority(const oci_process *p, nk_error **err);
 int nk_process_final_affinity(const oci_process *p, nk_error **err);
 
+/* lsm.c: exec labels through a private procfs */
+int nk_lsm_set_exec_labels(const oci_process *p, nk_error **err);
+
 #endif

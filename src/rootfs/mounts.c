@@ -86,6 +86,19 @@ static int mount_sysfs_bind(const nk_rootfs_ctx *c, const oci_mount *m, const nk
     return nk_apply_propagation(fd, mo, m->destination, err);
 }
 
+/* linux.mountLabel: the SELinux context of the filesystems nook mounts
+ * fresh (validation made sure the host has SELinux). procfs, sysfs and
+ * cgroupfs keep the kernel's labels, like runc. */
+static char *with_mount_label(const oci_config *cfg, const oci_mount *m, const char *data)
+{
+    const char *label = cfg->linux.mount_label;
+    if (label == NULL || label[0] == '\0' || type_is(m, "proc") || type_is(m, "sysfs") ||
+        type_is(m, "cgroup") || type_is(m, "cgroup2"))
+        return data != NULL ? xstrdup(data) : NULL;
+    return data != NULL ? xasprintf("%s,context=\"%s\"", data, label)
+                        : xasprintf("context=\"%s\"", label);
+}
+
 static int mount_fresh(const nk_rootfs_ctx *c, const oci_mount *m, const nk_mount_opts *mo,
                        const char *what, nk_error **err)
 {
@@ -96,11 +109,12 @@ static int mount_fresh(const nk_rootfs_ctx *c, const oci_mount *m, const nk_moun
         return nk_err_wrap(err, "%s", what);
     const char *src = m->source != NULL ? m->source : m->type;
     unsigned long flags = mo->flags & ~(MS_BIND | MS_REC);
+    _cleanup_free_ char *data = with_mount_label(c->o->config, m, mo->data);
     /* Copied into the tmpfs before the read-only flag and the recursive
      * attributes are applied. */
     if (mo->tmpcopyup)
         flags &= ~MS_RDONLY;
-    if (mount(src, nk_fd_proc_path(target).s, m->type, flags, mo->data) < 0)
+    if (mount(src, nk_fd_proc_path(target).s, m->type, flags, data) < 0)
         return nk_err(err, errno, "mount `%s` to `%s`", src, dest);
     if (mo->n_propagation == 0 && !mo->tmpcopyup && !nk_mount_opts_recursive(mo))
         return 0;

@@ -215,3 +215,43 @@ host_dummy() {
     refused '.linux.namespaces = [.linux.namespaces[] | select(.type != "network")]
         | .linux.netDevices = {"lo": {}}' 'linux.netDevices: needs a new network namespace'
 }
+
+@test "spec: AppArmor and SELinux labels are refused by name where the host lacks the LSM" {
+    if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+        refused '.process.apparmorProfile = "nook-test"' \
+            'config.json: process.apparmorProfile: AppArmor is not enabled on this host'
+        write_default_config
+    fi
+    if [ "$(stat -f -c %t /sys/fs/selinux 2>/dev/null)" != f97cff8c ]; then
+        refused '.process.selinuxLabel = "system_u:system_r:container_t:s0"' \
+            'config.json: process.selinuxLabel: SELinux is not enabled on this host'
+        write_default_config
+        refused '.linux.mountLabel = "system_u:object_r:container_file_t:s0"' \
+            'config.json: linux.mountLabel: SELinux is not enabled on this host'
+        write_default_config
+    fi
+    # an empty label asks for nothing
+    update_config '.process.apparmorProfile = "" | .process.selinuxLabel = ""'
+    run nook run "$ID"
+    assert_success
+}
+
+@test "spec: process.apparmorProfile is the label the process runs with" {
+    [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] || skip "host without AppArmor"
+    update_config '.process.apparmorProfile = "unconfined"'
+    set_probe cat=/proc/self/attr/current
+    run nook run "$ID"
+    assert_success
+    assert_line unconfined
+}
+
+@test "spec: process.selinuxLabel is the label the process runs with" {
+    [ "$(stat -f -c %t /sys/fs/selinux 2>/dev/null)" = f97cff8c ] || skip "host without SELinux"
+    local label
+    label="$(cat /proc/self/attr/current | tr -d '\0')"
+    update_config '.process.selinuxLabel = $l' --arg l "$label"
+    set_probe cat=/proc/self/attr/current
+    run nook run "$ID"
+    assert_success
+    [[ "$output" == *"$label"* ]]
+}
