@@ -55,6 +55,12 @@ int nk_target_reopen_mounted(const nk_rootfs_ctx *c, const char *dest, int befor
  * is the path to hand mount(2), NULL for /proc/self/fd/<mntfd>. */
 int nk_remount_bind(int mntfd, const char *target, unsigned long flags, unsigned long clear,
                     const char *what, nk_error **err);
+/* The new mount API, no path involved (-1 with errno): a detached clone
+ * of the mount at fd; a fresh detached filesystem with MOUNT_ATTR_* set;
+ * attaching a detached tree onto target. */
+int nk_clone_mount(int fd, bool recursive);
+int nk_fresh_mount(const char *fstype, unsigned attrs);
+int nk_attach_mount(int tree, int target);
 /* mount_setattr(AT_RECURSIVE) with the r-options (rro, rnosuid...). */
 bool nk_mount_opts_recursive(const nk_mount_opts *mo);
 int nk_setattr_recursive(int mntfd, const nk_mount_opts *mo, const char *what, nk_error **err);

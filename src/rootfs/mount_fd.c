@@ -104,6 +104,27 @@ int nk_remount_bind(int mntfd, const char *target, unsigned long flags, unsigned
     return 0;
 }
 
+int nk_clone_mount(int fd, bool recursive)
+{
+    return (int)syscall(SYS_open_tree, fd, "",
+                        OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                            (recursive ? AT_RECURSIVE : 0));
+}
+
+int nk_fresh_mount(const char *fstype, unsigned attrs)
+{
+    _cleanup_close_ int fs = (int)syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC);
+    if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return -1;
+    return (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
+}
+
+int nk_attach_mount(int tree, int target)
+{
+    return (int)syscall(SYS_move_mount, tree, "", target, "",
+                        MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
 bool nk_mount_opts_recursive(const nk_mount_opts *mo)
 {
     return mo->rec_set != 0 || mo->rec_clr != 0;

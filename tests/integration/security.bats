@@ -192,6 +192,24 @@ run_on_console() {
     host_untouched
 }
 
+@test "security: a fake /proc cannot steer masking or read-only mounts made after pivot_root (CVE-2025-52881)" {
+    # every /proc/self/fd/N of the fake points at the secret
+    mkdir -p "$BUNDLE/fakeproc/self/fd" "$ROOTFS/etc/ro"
+    echo TOPSECRET >"$ROOTFS/etc/secret"
+    local n
+    for n in $(seq 0 40); do ln -s /etc/secret "$BUNDLE/fakeproc/self/fd/$n"; done
+    add_mount /proc bind "$BUNDLE/fakeproc" rbind
+    update_config '.linux.maskedPaths = ["/etc/secret"] | .linux.readonlyPaths = ["/etc/ro"]'
+    set_probe cat=/etc/secret write=/etc/ro/x:1 write=/etc/y:1
+    run nook run "$ID"
+    assert_success
+    [[ "$output" != *TOPSECRET* ]] || fail "the secret was not masked: $output"
+    assert_line write=EROFS
+    assert_line write=ok
+    [ "$(readlink "$BUNDLE/fakeproc/self/fd/3")" = /etc/secret ]
+    host_untouched
+}
+
 @test "security: a /proc that is a symlink in the image is refused (CVE-2019-19921, CVE-2023-28642)" {
     mkdir -p "$BUNDLE/fakeproc/sys/kernel"
     echo fake >"$BUNDLE/fakeproc/sys/kernel/shmmax"
