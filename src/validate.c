@@ -1,6 +1,7 @@
 #include "validate.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "namespaces/namespaces.h"
 #include "process.h"
@@ -51,7 +52,12 @@ static int check_unimplemented(const oci_config *c, nk_error **err)
     } while (0)
     MISSING(l->has_resources && resources_set(&l->resources), "linux.resources");
     MISSING(l->has_seccomp, "linux.seccomp");
-    MISSING(l->has_intel_rdt, "linux.intelRdt");
+    /* no resctrl support in this build; say too when the host lacks it */
+    if (l->has_intel_rdt)
+        return E("linux.intelRdt: not supported by this version of nook%s",
+                 access("/sys/fs/resctrl/schemata", F_OK) == 0
+                     ? ""
+                     : " (and this host has no resctrl filesystem mounted)");
     const oci_hooks *h = &c->hooks;
     MISSING(c->has_hooks && (h->prestart.len || h->create_runtime.len || h->create_container.len ||
                              h->start_container.len || h->poststart.len || h->poststop.len),

@@ -255,3 +255,12 @@ host_dummy() {
     assert_success
     [[ "$output" == *"$label"* ]]
 }
+
+@test "spec: linux.intelRdt is refused by name" {
+    if [ -e /sys/fs/resctrl/schemata ]; then
+        refused '.linux.intelRdt = {closID: "nook"}' 'linux.intelRdt: not supported by this version of nook'
+    else
+        refused '.linux.intelRdt = {closID: "nook"}' \
+            'linux.intelRdt: not supported by this version of nook (and this host has no resctrl filesystem mounted)'
+    fi
+}
