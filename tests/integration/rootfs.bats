@@ -443,3 +443,33 @@ drop_submount() {
     assert_output --partial '(/data): "idmap" without uidMappings needs a new user namespace'
     [ ! -e "$ROOTFS/data" ]
 }
+
+@test "rootfs: /dev/pts is a new devpts instance with ptmxmode applied" {
+    set_args /bin/sh -c '/bin/nook-probe stat=/dev/pts/ptmx mounts; echo "pts=$(ls /dev/pts | tr "\n" " ")"'
+    run nook run "$ID"
+    assert_success
+    [ "$(probe_get stat./dev/pts/ptmx)" = chr:0666:0:0:5:2 ]
+    has_opt "$(mnt_opts /dev/pts)" noexec
+    local pts_line
+    pts_line="$(printf '%s\n' "$output" | awk '/^mount=/ && $6 ~ /./ && $5 == "/dev/pts"')"
+    [[ "$pts_line" == *ptmxmode=666* ]] || fail "no ptmxmode: $pts_line"
+    # newinstance: none of the host's ptys are visible
+    assert_line "pts=ptmx "
+}
+
+@test "rootfs: in a user namespace, default and linux.devices nodes are bound from the host" {
+    chmod 755 "$BUNDLE"
+    update_config '.mounts = [.mounts[] | select(.type != "cgroup")]
+        | .linux.namespaces += [{type: "user"}]
+        | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+        | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+        | .linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229}]'
+    set_probe stat=/dev/null stat=/dev/fuse mounts write=/dev/null:x
+    run nook run "$ID"
+    assert_success
+    # the host's nodes, owned by host root, which the namespace sees as nobody
+    [ "$(probe_get stat./dev/null)" = chr:0666:65534:65534:1:3 ]
+    [[ "$(probe_get stat./dev/fuse)" == chr:*:10:229 ]]
+    [ -n "$(mnt /dev/fuse)" ]
+    assert_line write=ok
+}
