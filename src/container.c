@@ -24,6 +24,7 @@
 #include "namespaces/namespaces.h"
 #include "process.h"
 #include "seccomp/seccomp.h"
+#include "rootfs/rootfs.h"
 #include "state.h"
 #include "terminal.h"
 #include "util/cleanup.h"
@@ -194,6 +195,9 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
     if (o->console_socket != NULL &&
         (console_fd = nk_console_socket_connect(o->console_socket, err)) < 0)
         return -1;
+    _cleanup_(nk_idmap_fds_freep) nk_idmap_fds idmap = {.config = c->config};
+    if (nk_idmap_mounts_prepare(c->config, bundle, &idmap.fds, err) < 0)
+        return -1;
     if (nk_sync_pair(sync, err) < 0)
         return -1;
     int host_fds[] = {c->dir.fd, ctx->log_fd, sync[0]};
@@ -211,6 +215,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         .seccomp = c->config->linux.has_seccomp ? &c->seccomp : NULL,
         .host_fds = host_fds,
         .n_host_fds = sizeof(host_fds) / sizeof(host_fds[0]),
+        .idmap_fds = idmap.fds,
     };
     nk_spawn sp = {
         .config = c->config,
@@ -229,6 +234,8 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
     close(sync[1]);
     if (ret == 0)
         ret = write_oom_score_adj(c->pid, &c->config->process, err);
+    if (ret == 0)
+        ret = nk_net_devices_move(c->pid, &c->config->linux, err);
     if (ret == 0)
         ret = wait_ready(c, sync[0], bundle, err);
     close(sync[0]);

@@ -154,6 +154,8 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
      * container before execve; the kernel resets this on exec */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
         return nk_err(err, errno, "prctl(PR_SET_DUMPABLE)");
+    if (nk_process_initial_affinity(&cfg->process, err) < 0)
+        return -1;
     if (arrange_fds(c, err) < 0)
         return -1;
     reset_signals();
@@ -172,6 +174,7 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
         .userns = oci_config_namespace(cfg, OCI_NS_USER) != NULL,
         .netns = new_ns(cfg, OCI_NS_NETWORK),
         .cgroupns = new_ns(cfg, OCI_NS_CGROUP),
+        .idmap_fds = c->idmap_fds,
     };
     if (nk_rootfs_prepare(&ro, err) < 0 || setup_terminal(c, err) < 0)
         return -1;
@@ -183,6 +186,8 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
     if (nk_seccomp_apply(c->seccomp, &cfg->process, NK_SECCOMP_BEFORE_SETUP, c->sync_fd, err) < 0)
         return -1;
     /* looked up as the container's user, after the user switch, like runc */
+    if (nk_process_set_attrs(&cfg->process, &cfg->linux, err) < 0)
+        return -1;
     if (nk_process_setup(&cfg->process, err) < 0 || nk_process_lookup(&cfg->process, exe, err) < 0)
         return -1;
     if (nk_seccomp_apply(c->seccomp, &cfg->process, NK_SECCOMP_BEFORE_READY, c->sync_fd, err) < 0)

@@ -47,4 +47,11 @@ int nk_idmap_write(pid_t pid, const oci_linux *l, nk_error **err);
 /* Write /proc/self/timens_offsets of a process that unshared CLONE_NEWTIME. */
 int nk_timens_write_offsets(const oci_linux *l, nk_error **err);
 
+/* linux.netDevices (net_devices.c): names valid and unique, a new network
+ * namespace to move them into. */
+int nk_net_devices_validate(const oci_config *c, nk_error **err);
+/* Move each device into pid's network namespace under its new name, with
+ * its permanent addresses. From the runtime, in the host's namespaces. */
+int nk_net_devices_move(pid_t pid, const oci_linux *l, nk_error **err);
+
 #endif
