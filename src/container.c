@@ -197,6 +197,16 @@ static void abort_create(nk_created *c)
     nk_error_free(ignored);
 }
 
+/* exec and delete read the config create used, not a bundle edited since */
+static int save_config_copy(const nk_state_dir *d, const char *config_path, nk_error **err)
+{
+    _cleanup_free_ char *json = NULL;
+    size_t len;
+    if (nk_read_file(config_path, &json, &len, err) < 0)
+        return -1;
+    return nk_state_save_config(d, json, len, err);
+}
+
 static void warn_unknown_cap(const char *set, const char *name, void *arg)
 {
     nk_warn((const nk_context *)arg, "process.capabilities.%s: ignoring unknown capability %s", set,
@@ -238,7 +248,8 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     /* init comes back to us if an intermediate process forked it */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         nk_debug(ctx, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
-    if (spawn_init(ctx, o, c, bundle, rootfs, err) < 0 ||
+    if (save_config_copy(&c->dir, config_path, err) < 0 ||
+        spawn_init(ctx, o, c, bundle, rootfs, err) < 0 ||
         save_initial_state(c, bundle, rootfs, err) < 0 ||
         write_pid_file(o->pid_file, c->pid, err) < 0) {
         abort_create(c);
