@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "process.h"
 #include "rootfs/rootfs.h"
 #include "terminal.h"
@@ -70,6 +71,32 @@ static int setup_terminal(const nk_init_cfg *c, nk_error **err)
     return nk_terminal_setup(rootfd, &c->config->process, c->console_fd, true, err);
 }
 
+/* prestart and createRuntime run in the runtime's namespaces, so nook runs
+ * them; createContainer here, in the container's, before pivot_root. */
+static int create_hooks(const nk_init_cfg *c, nk_error **err)
+{
+    const oci_hooks *h = &c->config->hooks;
+    nk_sync_msg msg;
+    if (h->prestart.len + h->create_runtime.len > 0 &&
+        (nk_sync_send(c->sync_fd, NK_SYNC_HOOKS, 0, NULL, err) < 0 ||
+         nk_sync_expect(c->sync_fd, NK_SYNC_GO, &msg, err) < 0))
+        return -1;
+    if (h->create_container.len == 0)
+        return 0;
+    _cleanup_free_ char *state = nk_hook_state(c->config, c->id, "creating", getpid(), c->bundle);
+    return nk_hooks_run(&h->create_container, "createContainer", state, err);
+}
+
+/* After start, in the container, before the user's program. */
+static int start_hooks(const nk_init_cfg *c, nk_error **err)
+{
+    const oci_hooks *h = &c->config->hooks;
+    if (h->start_container.len == 0)
+        return 0;
+    _cleanup_free_ char *state = nk_hook_state(c->config, c->id, "created", getpid(), c->bundle);
+    return nk_hooks_run(&h->start_container, "startContainer", state, err);
+}
+
 /* Block until `start` writes a byte into exec.fifo. */
 static int wait_for_start(int fifo_fd, nk_error **err)
 {
@@ -107,7 +134,7 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
         .netns = new_ns(cfg, OCI_NS_NETWORK),
         .cgroupns = new_ns(cfg, OCI_NS_CGROUP),
     };
-    if (nk_rootfs_prepare(&ro, err) < 0 || setup_terminal(c, err) < 0)
+    if (nk_rootfs_prepare(&ro, err) < 0 || setup_terminal(c, err) < 0 || create_hooks(c, err) < 0)
         return -1;
     nk_closep(&c->console_fd);
     if (set_names(cfg, err) < 0 || nk_rootfs_finalize(&ro, err) < 0)
@@ -128,7 +155,8 @@ int nk_init_main(void *arg, nk_error **err)
         return -1;
     /* the parent stopped listening at READY: from here an error can only be
      * told on the container's own stderr */
-    if (nk_process_exec(&c->config->process, exe, c->preserve_fds, err) < 0) {
+    if (start_hooks(c, err) == 0 &&
+        nk_process_exec(&c->config->process, exe, c->preserve_fds, err) < 0) {
         const char *msg = nk_error_text(*err);
         dprintf(STDERR_FILENO, "nook: %s\n", msg);
     }

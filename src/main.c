@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cloned_binary.h"
 #include "commands/args.h"
 #include "commands/commands.h"
 #include "log.h"
@@ -222,6 +223,13 @@ int main(int argc, char **argv)
     if (cmd_index >= argc) {
         print_global_help();
         return 0;
+    }
+    /* the commands that put a nook process into a container's namespaces */
+    const char *name = argv[cmd_index];
+    if ((strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0) &&
+        nk_reexec_from_sealed_copy(argv, &err) < 0) {
+        nk_log_error(&ctx, err);
+        return 1;
     }
     if (nk_log_open(&ctx, &err) < 0) {
         nk_log_error(&ctx, err);

@@ -60,10 +60,6 @@ static int check_unimplemented(const oci_config *c, nk_error **err)
     MISSING(p->has_io_priority, "process.ioPriority");
     MISSING(p->has_scheduler, "process.scheduler");
     MISSING(p->has_exec_cpu_affinity, "process.execCPUAffinity");
-    const oci_hooks *h = &c->hooks;
-    MISSING(c->has_hooks && (h->prestart.len || h->create_runtime.len || h->create_container.len ||
-                             h->start_container.len || h->poststart.len || h->poststop.len),
-            "hooks");
 #undef MISSING
     return 0;
 }
@@ -76,13 +72,10 @@ int nk_validate_config(const oci_config *c, bool console_socket, bool foreground
         return E("root.path: required");
     if (check_namespaces(c, err) < 0 || check_unimplemented(c, err) < 0)
         return -1;
-    if (c->process.terminal && !console_socket) {
-        if (foreground)
-            return E("process.terminal: a terminal without --console-socket is not supported "
-                     "by this version of nook; set terminal to false or pass --console-socket");
+    /* in the foreground nook wires the terminal to its own stdio */
+    if (c->process.terminal && !console_socket && !foreground)
         return nk_err(err, 0,
                       "cannot allocate tty if nook will detach without setting console socket");
-    }
     if (!c->process.terminal && console_socket)
         return nk_err(err, 0, "cannot use console socket if nook will not detach or allocate tty");
     return 0;
