@@ -112,9 +112,9 @@ int nk_terminal_proxy_wait(int master, pid_t pid, int pidfd, const sigset_t *set
     bool tty = tcgetattr(STDIN_FILENO, &saved) == 0;
     if (tty) {
         raw = saved;
+        /* no echo, no line editing, no output post-processing: the
+         * container's pty does all of that */
         cfmakeraw(&raw);
-        /* output post-processing stays: the container's pty already did it */
-        raw.c_oflag = saved.c_oflag;
         (void)tcsetattr(STDIN_FILENO, TCSANOW, &raw);
         copy_winsize(master);
     }
