@@ -155,10 +155,8 @@ int nk_init_main(void *arg, nk_error **err)
         return -1;
     /* the parent stopped listening at READY: from here an error can only be
      * told on the container's own stderr */
-    if (start_hooks(c, err) == 0 &&
-        nk_process_exec(&c->config->process, exe, c->preserve_fds, err) < 0) {
-        const char *msg = nk_error_text(*err);
-        dprintf(STDERR_FILENO, "nook: %s\n", msg);
-    }
+    if (start_hooks(c, err) == 0)
+        nk_process_exec(&c->config->process, exe, c->preserve_fds, err);
+    dprintf(STDERR_FILENO, "nook: %s\n", nk_error_text(*err));
     return -1;
 }
