@@ -316,6 +316,8 @@ int nk_container_exec(nk_context *ctx, const nk_exec_opts *o, int *exit_status, 
     exec_run r = {.c1 = -1, .pid = -1, .pidfd = -1, .master = -1};
     sigset_t forwarded, old;
     nk_forwarded_signals(&forwarded);
+    /* an ignored SIGCHLD inherited from the caller would reap our children */
+    signal(SIGCHLD, SIG_DFL);
     /* blocked before the fork so none is lost; the child resets its mask */
     if (!o->detach)
         sigprocmask(SIG_BLOCK, &forwarded, &old);

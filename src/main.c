@@ -4,6 +4,7 @@
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cloned_binary.h"
@@ -206,6 +207,10 @@ int main(int argc, char **argv)
     _cleanup_error_ nk_error *err = NULL;
     bool version = false;
     int cmd_index = argc;
+
+    /* a container sharing the host's pid namespace must not open nook's
+     * /proc/<pid>/exe or fds either (SECURITY.md rule 5) */
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
     int r = parse_global(&ctx, argc, argv, &cmd_index, &version, &err);
     if (r == NK_ARGS_HELP) {
