@@ -8,8 +8,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -18,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroups/cgroups.h"
 #include "container.h"
 #include "container_signal.h"
 #include "namespaces/namespaces.h"
@@ -155,14 +158,35 @@ static int validate(const nk_exec_opts *o, const oci_config *c, nk_error **err)
     return nk_validate_config(c, c->process.terminal, false, err);
 }
 
-/* Until nook manages cgroups there is none to join; a sub-cgroup asked for
- * then cannot be honoured. */
-static int enter_cgroup(const nk_state *s, const nk_exec_opts *o, pid_t pid, nk_error **err)
+/* --cgroup: a path below the container's cgroup, the same in every
+ * hierarchy. runc's per-controller "ctrl:path" form is refused by name. */
+static int cgroup_sub(const nk_state *s, const nk_exec_opts *o, const char **sub, nk_error **err)
 {
-    (void)pid;
-    if (o->cgroup != NULL && s->cgroup_path == NULL)
+    *sub = o->cgroup;
+    if (o->cgroup == NULL)
+        return 0;
+    if (s->cgroup_path == NULL)
         return nk_err(err, 0, "--cgroup: the container has no cgroup managed by nook");
+    if (strchr(o->cgroup, ':') != NULL)
+        return nk_err(err, 0,
+                      "--cgroup: \"%s\": per-controller sub-cgroups (controller:path) are not "
+                      "supported by nook; give a path",
+                      o->cgroup);
     return 0;
+}
+
+/* C1, and so C2 and everything it starts, is in the container's cgroup
+ * before it runs anything: cloned into it (v2) or moved before GO. */
+static pid_t fork_into_cgroup(int cgroup_fd)
+{
+    if (cgroup_fd < 0)
+        return fork();
+    struct clone_args a;
+    memset(&a, 0, sizeof(a));
+    a.flags = CLONE_INTO_CGROUP;
+    a.exit_signal = SIGCHLD;
+    a.cgroup = (uint64_t)cgroup_fd;
+    return (pid_t)syscall(SYS_clone3, &a, sizeof(a));
 }
 
 /* Reads C1's PID message and C2's ERROR, if any, until EOF (C2 exec'd). */
@@ -229,10 +253,15 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
         console_peer = sp[0];
         console_fd = sp[1];
     }
+    const char *sub = NULL;
+    _cleanup_close_ int cgroup_fd = -1;
+    if (cgroup_sub(s, o, &sub, err) < 0 ||
+        (s->cgroup_path != NULL && nk_cgroup_clone_fd(s->cgroup_path, sub, &cgroup_fd, err) < 0))
+        return -1;
     int sync[2];
     if (nk_sync_pair(sync, err) < 0)
         return -1;
-    int host_fds[] = {d->fd, ctx->log_fd, sync[0], target_pidfd, console_peer};
+    int host_fds[] = {d->fd, ctx->log_fd, sync[0], target_pidfd, console_peer, cgroup_fd};
     exec_child x = {
         .config = cfg,
         .id = o->id,
@@ -245,7 +274,7 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
         .host_fds = host_fds,
         .n_host_fds = sizeof(host_fds) / sizeof(host_fds[0]),
     };
-    r->c1 = fork();
+    r->c1 = fork_into_cgroup(cgroup_fd);
     if (r->c1 < 0) {
         close(sync[0]);
         close(sync[1]);
@@ -255,7 +284,9 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
         c1_main(&x, sync[0]);
     close(sync[1]);
     nk_closep(&console_fd);
-    int ret = enter_cgroup(s, o, r->c1, err);
+    int ret = 0;
+    if (s->cgroup_path != NULL && cgroup_fd < 0)
+        ret = nk_cgroup_enter(s->cgroup_path, sub, r->c1, err);
     if (ret == 0)
         ret = nk_sync_send(sync[0], NK_SYNC_GO, 0, NULL, err);
     if (ret < 0)

@@ -83,6 +83,34 @@ init_get() {
     assert_equal "$(nook exec "$ID" /bin/cat /proc/self/cgroup)" "$(cat "/proc/$INIT_PID/cgroup")"
 }
 
+@test "exec: --cgroup runs the process in a sub-cgroup of the container's" {
+    start_container
+    local line dir subs=()
+    # every hierarchy the container's init is in: make the sub-cgroup there
+    while IFS=: read -r _ ctrl path; do
+        [ -n "$path" ] && [ "$path" != / ] || continue
+        if [ -z "$ctrl" ]; then
+            dir="/sys/fs/cgroup/unified$path"
+            [ -d "$dir" ] || dir="/sys/fs/cgroup$path"
+        else
+            dir="/sys/fs/cgroup/${ctrl#name=}$path"
+        fi
+        [ -d "$dir" ] || continue
+        mkdir -p "$dir/sub" && subs+=("$dir/sub")
+        if [ "$ctrl" = cpuset ]; then
+            # a v1 cpuset child takes no task until it has cpus and mems
+            cat "$dir/cpuset.cpus" >"$dir/sub/cpuset.cpus"
+            cat "$dir/cpuset.mems" >"$dir/sub/cpuset.mems"
+        fi
+    done <"/proc/$INIT_PID/cgroup"
+    [ "${#subs[@]}" -gt 0 ] || skip "the container has no cgroup of its own"
+    run nook exec --cgroup sub "$ID" /bin/cat /proc/self/cgroup
+    assert_success
+    local expected
+    expected="$(sed -E 's#^([^:]*:[^:]*:)(/.+)$#\1\2/sub#' "/proc/$INIT_PID/cgroup")"
+    assert_equal "$output" "$expected"
+}
+
 @test "exec: exit status is the process's, 128+N when killed by signal N" {
     start_container
     run nook exec "$ID" /bin/nook-probe exit=7
@@ -242,10 +270,14 @@ time.sleep(30)' "$NOOK" --root "$NOOK_ROOT" exec -d --pid-file "$BUNDLE/exec.pid
     run nook exec "$ID" /bin/true
     assert_failure
     assert_output --partial "cannot exec in a paused container (use --ignore-paused to override)"
-    nook exec -d --ignore-paused "$ID" /bin/nook-probe ready=/tmp/unpaused </dev/null >/dev/null 2>&1
+    # the process joins the frozen cgroup: it starts once the container resumes
+    "$NOOK" --root "$NOOK_ROOT" exec -d --ignore-paused "$ID" /bin/nook-probe ready=/tmp/unpaused </dev/null >/dev/null 2>&1 &
+    local exec_pid=$!
+    sleep 1
     [ ! -e "$ROOTFS/tmp/unpaused" ] || fail "the process ran in a frozen container"
     nook resume "$ID"
     wait_for_file "$ROOTFS/tmp/unpaused"
+    wait "$exec_pid"
 }
 
 @test "exec: bad requests fail naming the problem and leave no process behind" {
@@ -265,7 +297,10 @@ time.sleep(30)' "$NOOK" --root "$NOOK_ROOT" exec -d --pid-file "$BUNDLE/exec.pid
     run nook exec --env NOEQUALS "$ID" /bin/true
     assert_failure
     assert_output --partial "--env"
-    run nook exec --cgroup sub "$ID" /bin/true
+    run nook exec --cgroup no-such-sub "$ID" /bin/true
+    assert_failure
+    assert_output --partial "no-such-sub"
+    run nook exec --cgroup memory:sub "$ID" /bin/true
     assert_failure
     assert_output --partial "--cgroup"
     run nook exec --tty --detach "$ID" /bin/true
