@@ -78,7 +78,7 @@ log_line() {
     [[ "$l" == "startContainer mnt=$cmnt env=IN=container,"* ]] || fail "startContainer: $l"
     [[ "$l" != *BATS* && "$l" != *NOOK* ]] || fail "startContainer inherited nook's environment: $l"
     # the program ran after the hook: it read what the hook wrote
-    grep -q "startContainer mnt=$cmnt" "$BUNDLE/init.out" || fail "program output: $(cat "$BUNDLE/init.out")"
+    grep -qF "startContainer mnt=$cmnt" "$BUNDLE/init.out" || fail "program output: $(cat "$BUNDLE/init.out")"
     [ -z "$(grep poststop "$LOG")" ] || fail "poststop ran before delete"
     nook delete "$ID"
     l="$(log_line poststop)"
