@@ -117,3 +117,19 @@ clean:
 	rm -rf build
 
 -include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d)
+
+# `make bench`: nook against crun, runc and the floor (tests/bench/README.md).
+# Not part of `make check`: speed is never a timed test. BENCH_N=50 by default.
+BENCH_TOOLS := build/bench/bench-driver build/bench/bench-floor
+build/bench/bench-%: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+bench: build/nook $(BENCH_TOOLS)
+	@python3 tests/bench/bench.py
+# The same inside the pure cgroup v2 VM (times distorted there; ratios tell).
+RUN_IN_VM ?= /work/shared/vm/run-in-vm
+BENCH_VM_N ?= 10
+bench-vm: build/nook $(BENCH_TOOLS)
+	$(RUN_IN_VM) --timeout 3000 --env BENCH_N=$(BENCH_VM_N) --env BENCH_REPS=1 \
+		--env BENCH_OUT=build/bench/vm -- python3 tests/bench/bench.py
+.PHONY: bench bench-vm

@@ -1,0 +1,273 @@
+/* The bench's timing driver: runs a plan of commands read from stdin, one per
+ * line, and measures each timed one with posix_spawn + wait4, so the cost of
+ * measuring is one spawn and the figures come from the kernel: wall time
+ * (CLOCK_MONOTONIC around spawn..wait4), user+sys CPU and peak RSS (the rusage
+ * wait4 returns, which includes every descendant the command reaped itself).
+ *
+ *   bench-driver [--private-cgroup2] [--log FILE] < plan > results
+ *
+ * Plan lines (words separated by single spaces; no quoting):
+ *   T LABEL CMD ARGS...     timed; prints "LABEL wall_ns user_us sys_us maxrss_kb status"
+ *   U CMD ARGS...           untimed setup; a failure is logged, not fatal
+ *   W TEXT CMD ARGS...      untimed: rerun CMD until its stdout contains TEXT (10 s at most)
+ *   B LABEL / E LABEL       a group: every U between them is summed into one result line
+ *   # ...                   comment
+ * Children get /dev/null as stdin and stdout and the log (or /dev/null) as stderr.
+ *
+ * --private-cgroup2: the driver moves itself into a private mount namespace and
+ * mounts an empty tmpfs over /sys/fs/cgroup/unified when that is a cgroup2
+ * mount (a hybrid host), so every runtime it starts sees a pure v1 host; the
+ * host's mounts are untouched. crun 1.8.1 refuses hybrid hosts otherwise.
+ *
+ * The driver is a child subreaper: containers whose runtime exited are
+ * re-parented here and reaped between commands, never during a timed one.
+ * The driver's own peak RSS is a floor under every maxrss figure (with
+ * CLONE_VM spawning, exec records the parent's high-water mark); it is printed
+ * as "# driver_maxrss_kb N" at the end. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+#define MAX_ARGS     64
+#define LINE_MAX_LEN 4096
+
+extern char **environ;
+
+static int log_fd = -1;
+static int null_fd = -1;
+
+struct result {
+    long long wall_ns;
+    long long user_us;
+    long long sys_us;
+    long maxrss_kb;
+    int status; /* exit code, 128+signal, or -1 when it could not start */
+};
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long long tv_us(struct timeval tv)
+{
+    return (long long)tv.tv_sec * 1000000LL + tv.tv_usec;
+}
+
+/* Reaps re-parented containers; never called while a timed child runs. */
+static void reap_orphans(void)
+{
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
+}
+
+/* Runs argv with stdout to out_fd; fills r. */
+static void run(char **argv, int out_fd, struct result *r)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, null_fd, 0);
+    posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+    posix_spawn_file_actions_adddup2(&fa, log_fd >= 0 ? log_fd : null_fd, 2);
+
+    memset(r, 0, sizeof(*r));
+    long long t0 = now_ns();
+    pid_t pid;
+    int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    if (e != 0) {
+        posix_spawn_file_actions_destroy(&fa);
+        dprintf(log_fd >= 0 ? log_fd : 2, "bench-driver: cannot start %s: %s\n", argv[0],
+                strerror(e));
+        r->status = -1;
+        return;
+    }
+    int st = 0;
+    struct rusage ru;
+    pid_t w;
+    do
+        w = wait4(pid, &st, 0, &ru);
+    while (w < 0 && errno == EINTR);
+    r->wall_ns = now_ns() - t0;
+    posix_spawn_file_actions_destroy(&fa);
+    if (w < 0) {
+        r->status = -1;
+        return;
+    }
+    r->user_us = tv_us(ru.ru_utime);
+    r->sys_us = tv_us(ru.ru_stime);
+    r->maxrss_kb = ru.ru_maxrss;
+    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int split(char *s, char **argv)
+{
+    int n = 0;
+    for (char *tok = strtok(s, " "); tok != NULL && n < MAX_ARGS - 1; tok = strtok(NULL, " "))
+        argv[n++] = tok;
+    argv[n] = NULL;
+    return n;
+}
+
+static void log_failure(char **argv, int status)
+{
+    int fd = log_fd >= 0 ? log_fd : 2;
+    dprintf(fd, "bench-driver: exit %d:", status);
+    for (char **a = argv; *a != NULL; a++)
+        dprintf(fd, " %s", *a);
+    dprintf(fd, "\n");
+}
+
+/* W: poll until the command's stdout contains text. */
+static int wait_for(const char *text, char **argv)
+{
+    long long deadline = now_ns() + 10LL * 1000000000LL;
+    char buf[65536];
+    while (now_ns() < deadline) {
+        int fd = memfd_create("bench-out", MFD_CLOEXEC);
+        if (fd < 0)
+            return -1;
+        struct result r;
+        run(argv, fd, &r);
+        ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+        close(fd);
+        reap_orphans();
+        if (n > 0) {
+            buf[n] = '\0';
+            if (strstr(buf, text) != NULL)
+                return 0;
+        }
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+    }
+    log_failure(argv, -2);
+    return -1;
+}
+
+static void print_result(const char *label, const struct result *r)
+{
+    printf("%s %lld %lld %lld %ld %d\n", label, r->wall_ns, r->user_us, r->sys_us, r->maxrss_kb,
+           r->status);
+}
+
+static int private_cgroup2(void)
+{
+    struct statfs sf;
+    if (statfs("/sys/fs/cgroup/unified", &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC)
+        return 0; /* not a hybrid host: nothing to hide */
+    if (unshare(CLONE_NEWNS) < 0) {
+        perror("bench-driver: unshare(CLONE_NEWNS)");
+        return -1;
+    }
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+        perror("bench-driver: make / rprivate");
+        return -1;
+    }
+    if (mount("bench", "/sys/fs/cgroup/unified", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "mode=755") < 0) {
+        perror("bench-driver: tmpfs over /sys/fs/cgroup/unified");
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--private-cgroup2") == 0) {
+            if (private_cgroup2() < 0)
+                return 1;
+        } else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
+            log_fd = open(argv[++i], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+            if (log_fd < 0) {
+                perror("bench-driver: --log");
+                return 1;
+            }
+        } else {
+            fprintf(stderr, "usage: bench-driver [--private-cgroup2] [--log FILE] < plan\n");
+            return 2;
+        }
+    }
+    null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+        perror("bench-driver: setup");
+        return 1;
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    static char line[LINE_MAX_LEN];
+    char *args[MAX_ARGS];
+    struct result group = {0};
+    long long group_t0 = 0;
+    bool in_group = false;
+    while (fgets(line, sizeof(line), stdin) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char op = line[0];
+        int n = split(line + 1, args);
+        struct result r;
+        if (op == 'T' && n >= 2) {
+            run(args + 1, null_fd, &r);
+            print_result(args[0], &r);
+            if (r.status != 0)
+                log_failure(args + 1, r.status);
+        } else if (op == 'U' && n >= 1) {
+            run(args, null_fd, &r);
+            if (r.status != 0)
+                log_failure(args, r.status);
+            if (in_group) {
+                group.user_us += r.user_us;
+                group.sys_us += r.sys_us;
+                if (r.maxrss_kb > group.maxrss_kb)
+                    group.maxrss_kb = r.maxrss_kb;
+                if (r.status != 0)
+                    group.status = r.status;
+            }
+        } else if (op == 'W' && n >= 2) {
+            wait_for(args[0], args + 1);
+        } else if (op == 'B' && n == 1) {
+            memset(&group, 0, sizeof(group));
+            group_t0 = now_ns(); /* the group's wall is begin..end */
+            in_group = true;
+        } else if (op == 'E' && n == 1) {
+            group.wall_ns = now_ns() - group_t0;
+            print_result(args[0], &group);
+            in_group = false;
+        } else {
+            fprintf(stderr, "bench-driver: bad plan line: %c ...\n", op);
+            return 2;
+        }
+        reap_orphans();
+    }
+    /* VmHWM, not getrusage: that includes the mm of whoever spawned the
+     * driver (exec records it), which the driver's own children never see. */
+    FILE *f = fopen("/proc/self/status", "re");
+    char buf[256];
+    while (f != NULL && fgets(buf, sizeof(buf), f) != NULL)
+        if (strncmp(buf, "VmHWM:", 6) == 0)
+            printf("# driver_maxrss_kb %ld\n", strtol(buf + 6, NULL, 10));
+    if (f != NULL)
+        fclose(f);
+    return 0;
+}
