@@ -17,6 +17,8 @@ Environment knobs:
   NOOK=build/nook       the nook binary to measure
   NOOK_NOCG_FLAGS=""    global flags that turn nook's cgroup work off, if any
   BENCH_OUT=build/bench where results-<commit>.json goes
+  BENCH_STATE_DIR       where the runtimes' --root dirs go (default: /dev/shm when it
+                        is a tmpfs, as /run is on real hosts; else the temporary dir)
 Prints the table and writes the JSON; exits non-zero when a row could not be
 measured at all (not when a target is missed: speed is never a test).
 """
@@ -45,7 +47,8 @@ NOOK = os.path.abspath(os.environ.get("NOOK", os.path.join(REPO, "build", "nook"
 NOOK_NOCG_FLAGS = os.environ.get("NOOK_NOCG_FLAGS", "").split()
 OUT = os.path.abspath(os.environ.get("BENCH_OUT", BUILD))
 BUSYBOX = "/bin/busybox"
-PREFIX = "nkb%d" % os.getpid()
+# every id the bench makes starts with this (cleanup and leak checks match on it)
+PREFIX = os.environ.get("BENCH_ID_PREFIX", "nkb%d" % os.getpid())
 
 # The targets of issue 8: (row, what, limit).
 TARGETS = {
@@ -60,6 +63,19 @@ TARGETS = {
     "list-100": ("crun", 0.5),
 }
 RSS_TARGET_KIB = 2048
+
+
+def fs_type(path):
+    """The filesystem type of the mount holding path, from /proc/self/mountinfo."""
+    best, kind = "", "?"
+    real = os.path.realpath(path)
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            left, right = line.split(" - ", 1)
+            mnt = left.split()[4]
+            if (real == mnt or real.startswith(mnt.rstrip("/") + "/")) and len(mnt) >= len(best):
+                best, kind = mnt, right.split()[0]
+    return kind
 
 
 def log(msg):
@@ -111,6 +127,7 @@ class Bench:
 
     # ---- setup --------------------------------------------------------
     def setup(self):
+        self.load_start = [round(x, 2) for x in os.getloadavg()]
         rootfs = os.path.join(self.tmp, "bundle", "rootfs")
         for d in ("bin", "proc", "sys", "dev", "tmp", "etc"):
             os.makedirs(os.path.join(rootfs, d))
@@ -131,13 +148,19 @@ class Bench:
             json.dump(cfg, f, indent=2)
         self.sleeper = os.path.join(self.tmp, "sleeper")
         os.makedirs(self.sleeper)
-        cfg["process"]["args"] = ["/bin/sleep", "100000"]
+        # BENCH_SLEEP_SECONDS lets a caller find (and count) the bench's sleepers
+        cfg["process"]["args"] = ["/bin/sleep", os.environ.get("BENCH_SLEEP_SECONDS", "100000")]
         cfg["root"]["path"] = rootfs
         with open(os.path.join(self.sleeper, "config.json"), "w") as f:
             json.dump(cfg, f, indent=2)
         self.rootfs = rootfs
 
-        roots = os.path.join(self.tmp, "roots")
+        state_dir = os.environ.get("BENCH_STATE_DIR")
+        if not state_dir:
+            state_dir = "/dev/shm" if fs_type("/dev/shm") == "tmpfs" else self.tmp
+        self.roots_parent = tempfile.mkdtemp(prefix="nook-bench-roots.", dir=state_dir)
+        self.state_fs = fs_type(self.roots_parent)
+        roots = self.roots_parent
         cmds = {
             "nook": [NOOK],
             "crun": ["crun"],
@@ -351,6 +374,8 @@ class Bench:
             except OSError:
                 pass
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if getattr(self, "roots_parent", None):
+            shutil.rmtree(self.roots_parent, ignore_errors=True)
 
     # ---- report -------------------------------------------------------
     def stats(self, label):
@@ -405,6 +430,10 @@ class Bench:
             "host": {"kernel": platform.release(), "cpus": os.cpu_count(), "cgroups": cgmode,
                      "vm": os.environ.get("CGV2_VM") == "1"},
             "n": N, "reps": REPS, "sizes": SIZES,
+            "state_root_fs": getattr(self, "state_fs", None),
+            # the machine is shared: a busy one inflates every column alike
+            "loadavg_start": getattr(self, "load_start", None),
+            "loadavg_end": [round(x, 2) for x in os.getloadavg()],
             "driver_maxrss_kib": getattr(self.driver, "driver_rss", None),
             "cgroup_work": getattr(self, "cgroups", {}),
             "exec_supported": self.exec_ok,
@@ -435,6 +464,8 @@ class Bench:
                     verdict = "%s <=%.1fx%s" % ("ok" if r <= limit else "MISS", limit, what)
                 if key == "state":
                     verdict += " %s <1ms" % ("ok" if med["nook"] < 1 else "MISS")
+            if key == "exec" and not self.exec_ok.get("nook", False):
+                verdict = "nook has no exec yet"
             row["target"] = verdict
             result["rows"][key] = row
 
@@ -475,8 +506,10 @@ class Bench:
         result["nook_peak_rss_kib"] = max(rss_all) if rss_all else None
 
         print()
-        print("nook bench, commit %s, %s, kernel %s, cgroups %s, N=%d" % (
-            commit, result["date"], platform.release(), cgmode, N))
+        print("nook bench, commit %s, %s, kernel %s, cgroups %s, N=%d, --root on %s, "
+              "load %s -> %s" % (commit, result["date"], platform.release(), cgmode, N,
+                                 result["state_root_fs"], result["loadavg_start"][0],
+                                 result["loadavg_end"][0]))
         print("\n".join(lines))
         print("per container (ms) for create+start N detached, median: " + "; ".join(
             "%s %s" % (rt, " ".join("N=%d:%.2f" % (n, v) for n, v in per.items()))
