@@ -63,6 +63,9 @@ TARGETS = {
     "list-100": ("crun", 0.5),
 }
 RSS_TARGET_KIB = 2048
+# a cgroup2 mount beside the v1 ones: crun then runs in a private mount ns (driver.c "@")
+HYBRID = (not os.path.exists("/sys/fs/cgroup/cgroup.controllers")
+          and os.path.exists("/sys/fs/cgroup/unified/cgroup.controllers"))
 
 
 def fs_type(path):
@@ -88,7 +91,7 @@ class Driver:
     def __init__(self, tmp):
         self.logfile = os.path.join(tmp, "driver.log")
         self.p = subprocess.Popen(
-            [DRIVER, "--private-cgroup2", "--log", self.logfile],
+            [DRIVER, "--log", self.logfile],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
 
     def send(self, line):
@@ -163,19 +166,19 @@ class Bench:
         roots = self.roots_parent
         cmds = {
             "nook": [NOOK],
-            "crun": ["crun"],
+            "crun": ["@crun"],  # "@": in a private mount ns hiding cgroup2 (driver.c)
             "runc": ["runc"],
         }
         for name in RUNTIMES:
             if name not in cmds:
                 raise SystemExit("bench: unknown runtime %s" % name)
-            if shutil.which(cmds[name][0]) is None:
+            if shutil.which(cmds[name][0].lstrip("@")) is None:
                 self.notes.append("%s is not installed: its column is empty (make deps)" % name)
                 continue
             self.rt[name] = cmds[name] + ["--root", os.path.join(roots, name)]
             self.live[name] = set()
         if "crun" in self.rt:
-            self.rt["crun-nocg"] = ["crun", "--cgroup-manager=disabled", "--root",
+            self.rt["crun-nocg"] = ["@crun", "--cgroup-manager=disabled", "--root",
                                     os.path.join(roots, "crun-nocg")]
             self.live["crun-nocg"] = set()
         if "nook" in self.rt:
@@ -232,6 +235,7 @@ class Bench:
         log("run: %d x %s" % (N, ", ".join(["floor"] + list(self.rt))))
         for i in range(N):
             self.timed("spawn/true", "/bin/true")
+            self.timed("spawn/true-privns", "@/bin/true")
             for rt in self.order(["floor"] + list(self.rt), i):
                 if rt == "floor":
                     self.timed("run/floor", "%s %s" % (FLOOR, self.rootfs))
@@ -306,9 +310,14 @@ class Bench:
         self.cgroups = {}
         for rt, cid in running.items():
             try:
-                out = subprocess.run(self.rt[rt] + ["state", cid], capture_output=True,
-                                     text=True, check=True,
-                                     env=dict(os.environ)).stdout
+                argv = self.rt[rt] + ["state", cid]
+                if argv[0].startswith("@"):
+                    argv[0] = argv[0][1:]
+                    if HYBRID:
+                        argv = ["unshare", "-m", "sh", "-c",
+                                "mount --make-rprivate / && mount -t tmpfs bench "
+                                "/sys/fs/cgroup/unified && exec \"$@\"", "sh"] + argv
+                out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
                 pid = json.loads(out)["pid"]
                 theirs = open("/proc/%d/cgroup" % pid).read()
                 self.cgroups[rt] = theirs != mine
@@ -416,14 +425,15 @@ class Bench:
             rows.append(("n%d" % n, "create+start %d detached (total)" % n,
                          {rt: "n%d/%s" % (n, rt) for rt in ("nook", "crun", "runc")}))
         rows.append(("spawn", "fork+exec /bin/true (measuring floor)", {"floor": "spawn/true"}))
+        rows.append(("spawn-privns", "/bin/true in crun's private mount ns (crun's extra)",
+                     {"floor": "spawn/true-privns"}))
         return rows
 
     def report(self):
         commit = subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"],
                                 capture_output=True, text=True).stdout.strip() or "unknown"
         cgmode = "v2" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else (
-            "hybrid (crun, runc, nook run with v1: tmpfs over /sys/fs/cgroup/unified)"
-            if os.path.exists("/sys/fs/cgroup/unified") else "v1")
+            "hybrid (v1 controllers; crun runs with cgroup2 hidden)" if HYBRID else "v1")
         result = {
             "commit": commit,
             "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -572,7 +582,8 @@ def main():
         return 1
     res = b.report()
     empty = [k for k, row in res["rows"].items()
-             if k != "exec" and row.get("nook") is None and "nook" in b.rt and k != "spawn"]
+             if k != "exec" and row.get("nook") is None and "nook" in b.rt
+             and not k.startswith("spawn")]
     if empty:
         log("rows without any nook figure: %s" % ", ".join(empty))
         return 1

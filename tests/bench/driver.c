@@ -4,7 +4,7 @@
  * (CLOCK_MONOTONIC around spawn..wait4), user+sys CPU and peak RSS (the rusage
  * wait4 returns, which includes every descendant the command reaped itself).
  *
- *   bench-driver [--private-cgroup2] [--log FILE] < plan > results
+ *   bench-driver [--log FILE] < plan > results
  *
  * Plan lines (words separated by single spaces; no quoting):
  *   T LABEL CMD ARGS...     timed; prints "LABEL wall_ns user_us sys_us maxrss_kb status"
@@ -14,10 +14,12 @@
  *   # ...                   comment
  * Children get /dev/null as stdin and stdout and the log (or /dev/null) as stderr.
  *
- * --private-cgroup2: the driver moves itself into a private mount namespace and
- * mounts an empty tmpfs over /sys/fs/cgroup/unified when that is a cgroup2
- * mount (a hybrid host), so every runtime it starts sees a pure v1 host; the
- * host's mounts are untouched. crun 1.8.1 refuses hybrid hosts otherwise.
+ * A CMD written "@cmd" runs in a private mount namespace with an empty tmpfs
+ * over /sys/fs/cgroup/unified when that is a cgroup2 mount (a hybrid host): it
+ * sees a pure v1 host; the host's mounts are untouched. crun 1.8.1 refuses
+ * hybrid hosts otherwise. The child does the unshare and two mounts between
+ * fork and exec, inside the timed span (compare "@/bin/true" with "/bin/true").
+ * Elsewhere "@" is ignored.
  *
  * The driver is a child subreaper: containers whose runtime exited are
  * re-parented here and reaped between commands, never during a timed one.
@@ -75,6 +77,17 @@ static long long tv_us(struct timeval tv)
     return (long long)tv.tv_sec * 1000000LL + tv.tv_usec;
 }
 
+static bool hybrid;
+
+/* In the child, between fork and exec: hide the hybrid host's cgroup2 mount. */
+static int hide_cgroup2(void)
+{
+    if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return -1;
+    return mount("bench", "/sys/fs/cgroup/unified", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                 "mode=755");
+}
+
 /* Reaps re-parented containers; never called while a timed child runs. */
 static void reap_orphans(void)
 {
@@ -92,9 +105,26 @@ static void run(char **argv, int out_fd, struct result *r)
     posix_spawn_file_actions_adddup2(&fa, log_fd >= 0 ? log_fd : null_fd, 2);
 
     memset(r, 0, sizeof(*r));
+    bool private_ns = argv[0][0] == '@';
+    if (private_ns)
+        argv[0]++;
     long long t0 = now_ns();
     pid_t pid;
-    int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    int e = 0;
+    if (private_ns && hybrid) {
+        pid = fork();
+        if (pid == 0) {
+            if (hide_cgroup2() < 0 || dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
+                dup2(log_fd >= 0 ? log_fd : null_fd, 2) < 0)
+                _exit(126);
+            execvp(argv[0], argv);
+            _exit(127);
+        }
+        if (pid < 0)
+            e = errno;
+    } else {
+        e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    }
     if (e != 0) {
         posix_spawn_file_actions_destroy(&fa);
         dprintf(log_fd >= 0 ? log_fd : 2, "bench-driver: cannot start %s: %s\n", argv[0],
@@ -170,44 +200,22 @@ static void print_result(const char *label, const struct result *r)
            r->status);
 }
 
-static int private_cgroup2(void)
-{
-    struct statfs sf;
-    if (statfs("/sys/fs/cgroup/unified", &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC)
-        return 0; /* not a hybrid host: nothing to hide */
-    if (unshare(CLONE_NEWNS) < 0) {
-        perror("bench-driver: unshare(CLONE_NEWNS)");
-        return -1;
-    }
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-        perror("bench-driver: make / rprivate");
-        return -1;
-    }
-    if (mount("bench", "/sys/fs/cgroup/unified", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-              "mode=755") < 0) {
-        perror("bench-driver: tmpfs over /sys/fs/cgroup/unified");
-        return -1;
-    }
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--private-cgroup2") == 0) {
-            if (private_cgroup2() < 0)
-                return 1;
-        } else if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "--log") == 0 && i + 1 < argc) {
             log_fd = open(argv[++i], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
             if (log_fd < 0) {
                 perror("bench-driver: --log");
                 return 1;
             }
         } else {
-            fprintf(stderr, "usage: bench-driver [--private-cgroup2] [--log FILE] < plan\n");
+            fprintf(stderr, "usage: bench-driver [--log FILE] < plan\n");
             return 2;
         }
     }
+    struct statfs sf;
+    hybrid = statfs("/sys/fs/cgroup/unified", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
     null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (null_fd < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
         perror("bench-driver: setup");
