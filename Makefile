@@ -140,8 +140,9 @@ bench: build/nook $(BENCH_TOOLS)
 	@python3 tests/bench/bench.py
 # The same inside the pure cgroup v2 VM (times distorted there; ratios tell).
 RUN_IN_VM ?= /work/shared/vm/run-in-vm
-BENCH_VM_N ?= 10
+BENCH_VM_N ?= 8
+BENCH_VM_SIZES ?= 10,50
 bench-vm: build/nook $(BENCH_TOOLS)
 	$(RUN_IN_VM) --timeout 3000 --env BENCH_N=$(BENCH_VM_N) --env BENCH_REPS=1 \
-		--env BENCH_OUT=build/bench/vm -- python3 tests/bench/bench.py
+		--env BENCH_SIZES=$(BENCH_VM_SIZES) --env BENCH_OUT=build/bench/vm -- python3 tests/bench/bench.py
 .PHONY: bench bench-vm

@@ -425,7 +425,7 @@ class Bench:
             rows.append(("n%d" % n, "create+start %d detached (total)" % n,
                          {rt: "n%d/%s" % (n, rt) for rt in ("nook", "crun", "runc")}))
         rows.append(("spawn", "fork+exec /bin/true (measuring floor)", {"floor": "spawn/true"}))
-        rows.append(("spawn-privns", "/bin/true in crun's private mount ns (crun's extra)",
+        rows.append(("spawn-privns", "/bin/true through the private-ns helper (= spawn)",
                      {"floor": "spawn/true-privns"}))
         return rows
 

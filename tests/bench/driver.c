@@ -17,9 +17,10 @@
  * A CMD written "@cmd" runs in a private mount namespace with an empty tmpfs
  * over /sys/fs/cgroup/unified when that is a cgroup2 mount (a hybrid host): it
  * sees a pure v1 host; the host's mounts are untouched. crun 1.8.1 refuses
- * hybrid hosts otherwise. The child does the unshare and two mounts between
- * fork and exec, inside the timed span (compare "@/bin/true" with "/bin/true").
- * Elsewhere "@" is ignored.
+ * hybrid hosts otherwise. The namespace is made once, by a helper child of the
+ * driver that spawns and times those commands the same way (posix_spawn +
+ * wait4), so they carry no extra cost: "@/bin/true" shows it. Elsewhere "@" is
+ * ignored.
  *
  * The driver is a child subreaper: containers whose runtime exited are
  * re-parented here and reaped between commands, never during a timed one.
@@ -95,6 +96,92 @@ static void reap_orphans(void)
         ;
 }
 
+/* The helper in the private mount ns: requests in, one reply line each. */
+static FILE *helper_req, *helper_resp;
+
+static void helper_send(char op, const char *text, char **argv)
+{
+    fprintf(helper_req, "%c", op);
+    if (text != NULL)
+        fprintf(helper_req, " %s", text);
+    for (char **a = argv; *a != NULL; a++)
+        fprintf(helper_req, " %s", *a);
+    fprintf(helper_req, "\n");
+    fflush(helper_req);
+}
+
+static void helper_run(char **argv, struct result *r)
+{
+    char line[256];
+    helper_send('R', NULL, argv);
+    if (fgets(line, sizeof(line), helper_resp) == NULL ||
+        sscanf(line, "%lld %lld %lld %ld %d", &r->wall_ns, &r->user_us, &r->sys_us, &r->maxrss_kb,
+               &r->status) != 5)
+        r->status = -1;
+}
+
+static int helper_wait(const char *text, char **argv)
+{
+    char line[64];
+    helper_send('W', text, argv);
+    if (fgets(line, sizeof(line), helper_resp) == NULL)
+        return -1;
+    return atoi(line);
+}
+
+static void run(char **argv, int out_fd, struct result *r);
+static int wait_for(const char *text, char **argv);
+static int split(char *s, char **argv);
+
+static _Noreturn void helper_main(int req_fd, int resp_fd)
+{
+    FILE *in = fdopen(req_fd, "r"), *out = fdopen(resp_fd, "w");
+    if (in == NULL || out == NULL || hide_cgroup2() < 0 || prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+        perror("bench-driver: helper");
+        _exit(1);
+    }
+    static char line[LINE_MAX_LEN];
+    char *args[MAX_ARGS];
+    while (fgets(line, sizeof(line), in) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        char op = line[0];
+        int n = split(line + 1, args);
+        if (op == 'R' && n >= 1) {
+            struct result r;
+            run(args, null_fd, &r);
+            fprintf(out, "%lld %lld %lld %ld %d\n", r.wall_ns, r.user_us, r.sys_us, r.maxrss_kb,
+                    r.status);
+        } else if (op == 'W' && n >= 2) {
+            fprintf(out, "%d\n", wait_for(args[0], args + 1));
+        } else {
+            fprintf(out, "-1\n");
+        }
+        fflush(out);
+        reap_orphans();
+    }
+    _exit(0);
+}
+
+static int start_helper(void)
+{
+    int req[2], resp[2];
+    if (pipe2(req, O_CLOEXEC) < 0 || pipe2(resp, O_CLOEXEC) < 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        close(req[1]);
+        close(resp[0]);
+        helper_main(req[0], resp[1]);
+    }
+    close(req[0]);
+    close(resp[1]);
+    helper_req = fdopen(req[1], "w");
+    helper_resp = fdopen(resp[0], "r");
+    return helper_req != NULL && helper_resp != NULL ? 0 : -1;
+}
+
 /* Runs argv with stdout to out_fd; fills r. */
 static void run(char **argv, int out_fd, struct result *r)
 {
@@ -105,26 +192,17 @@ static void run(char **argv, int out_fd, struct result *r)
     posix_spawn_file_actions_adddup2(&fa, log_fd >= 0 ? log_fd : null_fd, 2);
 
     memset(r, 0, sizeof(*r));
-    bool private_ns = argv[0][0] == '@';
-    if (private_ns)
+    if (argv[0][0] == '@') {
         argv[0]++;
+        if (helper_req != NULL) {
+            posix_spawn_file_actions_destroy(&fa);
+            helper_run(argv, r);
+            return;
+        }
+    }
     long long t0 = now_ns();
     pid_t pid;
-    int e = 0;
-    if (private_ns && hybrid) {
-        pid = fork();
-        if (pid == 0) {
-            if (hide_cgroup2() < 0 || dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 ||
-                dup2(log_fd >= 0 ? log_fd : null_fd, 2) < 0)
-                _exit(126);
-            execvp(argv[0], argv);
-            _exit(127);
-        }
-        if (pid < 0)
-            e = errno;
-    } else {
-        e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    }
+    int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
     if (e != 0) {
         posix_spawn_file_actions_destroy(&fa);
         dprintf(log_fd >= 0 ? log_fd : 2, "bench-driver: cannot start %s: %s\n", argv[0],
@@ -171,6 +249,11 @@ static void log_failure(char **argv, int status)
 /* W: poll until the command's stdout contains text. */
 static int wait_for(const char *text, char **argv)
 {
+    if (argv[0][0] == '@') {
+        argv[0]++;
+        if (helper_req != NULL)
+            return helper_wait(text, argv);
+    }
     long long deadline = now_ns() + 10LL * 1000000000LL;
     char buf[65536];
     while (now_ns() < deadline) {
@@ -222,6 +305,10 @@ int main(int argc, char **argv)
         return 1;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (hybrid && start_helper() < 0) {
+        perror("bench-driver: start the private-namespace helper");
+        return 1;
+    }
 
     static char line[LINE_MAX_LEN];
     char *args[MAX_ARGS];
