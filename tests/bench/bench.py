@@ -131,6 +131,9 @@ class Bench:
     # ---- setup --------------------------------------------------------
     def setup(self):
         self.load_start = [round(x, 2) for x in os.getloadavg()]
+        # at the start: the tree may move on while the bench runs
+        self.commit = subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"],
+                                     capture_output=True, text=True).stdout.strip() or "unknown"
         rootfs = os.path.join(self.tmp, "bundle", "rootfs")
         for d in ("bin", "proc", "sys", "dev", "tmp", "etc"):
             os.makedirs(os.path.join(rootfs, d))
@@ -430,8 +433,7 @@ class Bench:
         return rows
 
     def report(self):
-        commit = subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"],
-                                capture_output=True, text=True).stdout.strip() or "unknown"
+        commit = self.commit
         cgmode = "v2" if os.path.exists("/sys/fs/cgroup/cgroup.controllers") else (
             "hybrid (v1 controllers; crun runs with cgroup2 hidden)" if HYBRID else "v1")
         result = {
