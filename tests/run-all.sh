@@ -3,6 +3,7 @@
 #
 #   tests/run-all.sh [unit|integration|vm|cgroupv2|all]      (default: all)
 #
+# bench:       tests/bench/smoke.sh (all mode only): make bench runs, its JSON is valid.
 # unit:        every build/tests/test_* binary; each ends with "N passed, M failed".
 # integration: every tests/integration/*.bats with `bats --tap`, zz-leftovers.bats last,
 #              against $NOOK (default build/nook).
@@ -156,6 +157,21 @@ run_integration() {
     done
 }
 
+# tests/bench/smoke.sh: `make bench` runs and writes valid JSON (tiny sizes; no
+# speed asserted). Once, against $NOOK.
+run_bench_smoke() {
+    local out="$LOGDIR/bench-smoke.log" start=$SECONDS p=0 f=1
+    NOOK="$NOOK" tests/bench/smoke.sh >"$out" 2>&1
+    if [[ "$(tail -n 1 "$out")" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        p="${BASH_REMATCH[1]}"
+        f="${BASH_REMATCH[2]}"
+    fi
+    suite_line "bench/smoke" "$p" "$f" 0 $((SECONDS - start))
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    [ "$f" -eq 0 ] || grep -v '^ok ' "$out" | tail -n 40 | indent
+}
+
 # Inside the VM: the cgroup v2 suites, against the build of this checkout.
 run_cgroupv2() {
     local file
@@ -205,6 +221,7 @@ cgroupv2) run_cgroupv2 ;;
 all)
     run_unit
     run_integration
+    run_bench_smoke
     run_vm
     ;;
 esac
