@@ -313,7 +313,8 @@ t_sigterm() {
     C run --rm "${RUNF[@]}" "$IMG" t-term \
         sh -c 'trap "exit 42" TERM; echo ready; while :; do sleep 0.1; done' >"$T/term.out" &
     bg=$!
-    retry 20 grep -q ready "$T/term.out" || fail "container did not start: $(cat "$T/term.out")"
+    retry 20 sh -c "grep -q ready $T/term.out || ! kill -0 $bg" || true
+    grep -q ready "$T/term.out" || fail "container did not start: $(cat "$T/term.out")"
     C tasks kill t-term
     wait "$bg" || rc=$?
     expect_eq "exit status after SIGTERM" 42 "$rc"
