@@ -4,7 +4,8 @@
 #
 # Each check is a shell function run in a subshell with `set -e`; state shared
 # between checks goes through files in $T. A check passes when it returns 0.
-# ONLY="name1 name2" runs just those checks (setup still runs).
+# ONLY="name1 name2" runs just those checks (setup still runs); VERBOSE=1 shows
+# the output of passing checks too.
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -47,6 +48,7 @@ check() {
     if [ "$rc" -eq 0 ]; then
         PASSED=$((PASSED + 1))
         printf 'ok   %-28s (%ss)\n' "$name" "$secs"
+        [ -z "${VERBOSE:-}" ] || sed 's/^/    /' "$T/check.out"
     else
         FAILED=$((FAILED + 1))
         FAILED_NAMES+=("$name")

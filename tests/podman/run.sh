@@ -5,6 +5,8 @@
 #   RUNTIME=runc tests/podman/run.sh    # the same checks against Debian's runc
 #   ONLY="run_echo exec" tests/podman/run.sh
 #   CORE=1 ...                          # only run, exec, memory limit, pause (the VM subset)
+#   SECCOMP=unconfined|default ...      # podman's seccomp profile off/on (default: on
+#                                       # when `RUNTIME features` reports seccomp)
 #
 # Everything podman keeps is private to this run: containers.conf and
 # storage.conf (CONTAINERS_CONF, CONTAINERS_STORAGE_CONF), --root/--runroot/
@@ -45,6 +47,15 @@ P() {
 }
 # Options every container gets: no network, a cgroup parent unique to this run.
 RUNO=(--network none --cgroup-parent "/$CG")
+# podman applies its default seccomp profile. A runtime whose `features` does
+# not report seccomp gets the checks run without it (SECCOMP=unconfined forces
+# that, SECCOMP=default forbids it); check seccomp_default_profile always uses it.
+if [ -z "${SECCOMP:-}" ]; then
+    SECCOMP=default
+    [ "$("$RT_BIN" features 2>/dev/null | jq -r '.linux.seccomp.enabled' 2>/dev/null)" = true ] ||
+        SECCOMP=unconfined
+fi
+[ "$SECCOMP" = default ] || RUNO+=(--security-opt "seccomp=$SECCOMP")
 
 cleanup() {
     set +e
@@ -116,7 +127,7 @@ if ! P import -q "$T/rootfs.tar" "$IMG" >"$T/import.log" 2>&1; then
     exit 1
 fi
 rm -f "$T/rootfs.tar"
-echo "podman $(podman --version | awk '{print $3}'), runtime $RT_BIN, storage $STORAGE_DRIVER, cgroup parent /$CG"
+echo "podman $(podman --version | awk '{print $3}'), runtime $RT_BIN, storage $STORAGE_DRIVER, cgroup parent /$CG, seccomp $SECCOMP"
 
 state_of() { # NAME -> running/exited/paused/created
     P inspect -f '{{.State.Status}}' "$1"
@@ -355,6 +366,15 @@ t_no_leftover_cgroups() {
     done
 }
 
+# podman's default seccomp profile (what every user gets) reaches the runtime,
+# which installs it: the container's process runs in seccomp filter mode.
+t_seccomp_default_profile() {
+    local out
+    out="$(P run --rm --network none --cgroup-parent "/$CG" "$IMG" grep Seccomp: /proc/self/status)"
+    echo "$out"
+    expect_eq "seccomp mode" "Seccomp:	2" "$out"
+}
+
 # README's podman snippet is the config this suite runs with.
 t_readme_snippet() {
     local snippet
@@ -400,6 +420,7 @@ check restart t_restart
 check rm t_rm
 check rm_force_running t_rm_force_running
 check no_leftover_cgroups t_no_leftover_cgroups
+check seccomp_default_profile t_seccomp_default_profile
 check readme_snippet t_readme_snippet
 
 echo "podman suite ($RT_NAME): $((SECONDS - SUITE_START))s"
