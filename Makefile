@@ -3,6 +3,8 @@
 #   make deps       install build and test dependencies (apt-get, idempotent)
 #   make demo       build nook, a busybox bundle, and run a container in it
 #   make check      every test suite; last line "N passed, M failed"
+#   make check-daemons     only the containerd and podman suites (RUNTIME=runc: the reference)
+#   make check-daemons-vm  their core checks on pure cgroup v2, inside run-in-vm (~6 min)
 #   make asan       ASan+UBSan build in build/asan/nook; make check runs every suite
 #                   with it too (CHECK_ASAN=0 to skip; NOOK=... to test another binary)
 #   make install PREFIX=/usr/local
@@ -33,7 +35,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 # a failed link must not leave a half-written build/nook that make thinks is fresh
 .DELETE_ON_ERROR:
 
-.PHONY: all deps demo check check-unit check-integration asan install uninstall format format-check clean helper
+.PHONY: all deps demo check check-unit check-integration check-daemons check-daemons-vm asan install uninstall format format-check clean helper
 
 all: build/nook helper
 
@@ -100,6 +102,15 @@ check-unit: $(UNIT_BINS)
 
 check-integration: all
 	@NOOK=$(NOOK) tests/run-all.sh integration
+
+check-daemons: all
+	@NOOK=$(NOOK) tests/run-all.sh daemons
+
+# run, exec, memory limit and pause under containerd and podman on cgroup v2.
+RUN_IN_VM ?= $(firstword $(wildcard ../../shared/vm/run-in-vm ../shared/vm/run-in-vm /work/shared/vm/run-in-vm))
+check-daemons-vm: all
+	@test -x "$(RUN_IN_VM)" || { echo "run-in-vm not found: set RUN_IN_VM="; exit 1; }
+	@$(RUN_IN_VM) --timeout 1500 -- env CORE=1 NOOK=$(NOOK) $(if $(RUNTIME),RUNTIME=$(RUNTIME)) tests/run-all.sh daemons
 
 install: build/nook
 	install -D -m 0755 build/nook $(DESTDIR)$(PREFIX)/bin/nook

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs nook's test suites and prints one summary; builds nothing (make does).
 #
-#   tests/run-all.sh [unit|integration|all]      (default: all)
+#   tests/run-all.sh [unit|integration|daemons|all]      (default: all)
 #
 # unit:        every build/tests/test_* binary; each ends with "N passed, M failed".
 # integration: every tests/integration/*.bats with `bats --tap`, zz-leftovers.bats last,
 #              against $NOOK (default build/nook).
+# daemons:     tests/containerd/run.sh and tests/podman/run.sh: real containerd and
+#              podman driving $NOOK (each ends with "N passed, M failed"). CORE=1
+#              runs only their core subset (what `make check-daemons-vm` runs).
 # With NOOK_ASAN set (make check sets build/asan/nook), both run a second time
 # under ASan+UBSan: unit binaries from build/asan-tests, bats against $NOOK_ASAN.
 # Prints a line per suite, the output of what failed, and as its LAST line exactly
@@ -17,9 +20,9 @@ cd "$(dirname "$0")/.." || exit 2
 REPO_ROOT="$PWD"
 MODE="${1:-all}"
 case "$MODE" in
-unit | integration | all) ;;
+unit | integration | daemons | all) ;;
 *)
-    echo "usage: $0 [unit|integration|all]" >&2
+    echo "usage: $0 [unit|integration|daemons|all]" >&2
     exit 2
     ;;
 esac
@@ -152,13 +155,44 @@ run_integration() {
     done
 }
 
+# The daemon suites run once, against $NOOK: not again under ASan (containerd's
+# shim and conmon run the runtime with their own environment).
+run_daemons() {
+    local suite name out start summary p f rc
+    for suite in tests/containerd/run.sh tests/podman/run.sh; do
+        name="daemons/$(basename "$(dirname "$suite")")"
+        out="$LOGDIR/$(basename "$(dirname "$suite")").log"
+        start=$SECONDS
+        bash "$suite" >"$out" 2>&1
+        rc=$?
+        summary="$(tail -n 1 "$out")"
+        if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+            p="${BASH_REMATCH[1]}"
+            f="${BASH_REMATCH[2]}"
+            [ "$rc" -eq 0 ] || [ "$f" -ne 0 ] || f=1
+            suite_line "$name" "$p" "$f" 0 $((SECONDS - start))
+        else
+            p=0
+            f=1
+            suite_line "$name" 0 1 0 $((SECONDS - start)) "did not finish (exit $rc, no summary line)"
+        fi
+        PASSED=$((PASSED + p))
+        FAILED=$((FAILED + f))
+        if [ "$f" -ne 0 ]; then
+            grep -v -E '^ok ' "$out" | tail -n 200 | indent
+        fi
+    done
+}
+
 START=$SECONDS
 case "$MODE" in
 unit) run_unit ;;
 integration) run_integration ;;
+daemons) run_daemons ;;
 all)
     run_unit
     run_integration
+    run_daemons
     ;;
 esac
 
@@ -171,8 +205,8 @@ if [ -n "${NOOK_ASAN:-}" ]; then
     export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
     echo "sanitizers: NOOK=$NOOK_ASAN"
     LABEL="asan/"
-    [ "$MODE" = integration ] || UNIT_DIR=build/asan-tests run_unit
-    [ "$MODE" = unit ] || NOOK="$NOOK_ASAN" run_integration
+    [ "$MODE" = integration ] || [ "$MODE" = daemons ] || UNIT_DIR=build/asan-tests run_unit
+    [ "$MODE" = unit ] || [ "$MODE" = daemons ] || NOOK="$NOOK_ASAN" run_integration
 fi
 
 echo "total: $PASSED passed, $FAILED failed, $SKIPPED skipped in $((SECONDS - START))s"
