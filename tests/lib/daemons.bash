@@ -156,17 +156,28 @@ cgroup_dirs_named() { # NAME
 # Removes the cgroup subtrees the suite created (depth first). The caller
 # passes only names it made unique to this run; anything still holding a
 # process is left alone and reported.
-remove_cgroup_trees() { # NAME...
-    local name dir sub pid
+# SIGKILLs every process in those cgroup subtrees (thawing them first: a check
+# that failed half-way may have left a frozen container).
+kill_cgroup_procs() { # NAME...
+    local name dir pid
     for name in "$@"; do
         for dir in $(cgroup_dirs_named "$name"); do
-            # A check that failed half-way may have left a frozen container.
             find "$dir" -name freezer.state -exec sh -c 'echo THAWED >"$1"' _ {} \; 2>/dev/null
             find "$dir" -name cgroup.freeze -exec sh -c 'echo 0 >"$1"' _ {} \; 2>/dev/null
             for pid in $(find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null); do
                 kill -9 "$pid" 2>/dev/null
             done
-            sleep 0.2
+        done
+    done
+    return 0
+}
+
+remove_cgroup_trees() { # NAME...
+    local name dir sub
+    kill_cgroup_procs "$@"
+    sleep 0.2
+    for name in "$@"; do
+        for dir in $(cgroup_dirs_named "$name"); do
             while IFS= read -r sub; do
                 rmdir "$sub" 2>/dev/null || echo "cleanup: could not remove cgroup $sub" >&2
             done < <(find "$dir" -depth -type d)

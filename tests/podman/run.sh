@@ -60,6 +60,7 @@ fi
 cleanup() {
     set +e
     local id
+    kill_cgroup_procs "$CG"
     for id in $(P ps -aq 2>/dev/null); do
         P rm -f -t 0 "$id" >/dev/null 2>&1
     done
