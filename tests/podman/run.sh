@@ -86,9 +86,9 @@ if mount -t overlay overlay -o "lowerdir=$T/ov/l,upperdir=$T/ov/u,workdir=$T/ov/
 fi
 rm -rf "$T/ov"
 
-# The runtime is known by its file name: nook is not in podman's built-in
-# runtime_supports_json list, so without this line podman would not pass
-# --log-format json and would show conmon's text instead of nook's error.
+# podman knows runtimes by file name: nook is not in its built-in
+# runtime_supports_json list; this line makes podman pass --log-format json
+# --log FILE and read the runtime's error from there (as for runc).
 # podman itself runs with nproc 32768 at most.
 NOFILE=$(ulimit -Hn)
 NPROC=$(ulimit -Hu)
