@@ -30,6 +30,8 @@ done
 T="$(mktemp -d /tmp/nkc.XXXXXX)"
 NS="nkc-${T##*.}"
 IMG="localhost/nooktest:latest"
+# every container id a check uses (cleanup removes what is left of each)
+CONTAINER_IDS="t-run t-exit t-err t-tty t-d t-mem t-term t-all t-np"
 CTD_PID=""
 SUITE_START=$SECONDS
 # The shim and ctr also use /run/containerd (sockets, fifos, runc/<ns>).
@@ -57,6 +59,10 @@ cleanup() {
     kill_procs_matching "$T/"
     remove_cgroup_trees "$NS"
     rm -rf "/run/containerd/runc/$NS"
+    # A shim that had to be killed leaves its socket: /run/containerd/s/sha256(<address>/<ns>/<id>).
+    for id in $CONTAINER_IDS; do
+        rm -f "/run/containerd/s/$(printf '%s' "$T/c.sock/$NS/$id" | sha256sum | cut -d' ' -f1)"
+    done
     [ "$RUN_CTD_EXISTED" = 1 ] || rmdir /run/containerd/{runc,fifo,s} /run/containerd 2>/dev/null
     unmount_under "$T"
     [ -n "${KEEP:-}" ] || rm -rf "$T"
