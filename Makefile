@@ -4,6 +4,8 @@
 #   make demo       build nook, a busybox bundle, and run a container in it
 #   make check      every test suite; last line "N passed, M failed"
 #                   (includes the cgroup v2 suites in one run-in-vm boot: make check-vm)
+#   make check-daemons     only the containerd and podman suites (RUNTIME=runc: the reference)
+#   make check-daemons-vm  their core checks on pure cgroup v2, inside run-in-vm (~6 min)
 #   make asan       ASan+UBSan build in build/asan/nook; make check runs every suite
 #                   with it too (CHECK_ASAN=0 to skip; NOOK=... to test another binary)
 #   make install PREFIX=/usr/local
@@ -42,7 +44,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 # a failed link must not leave a half-written build/nook that make thinks is fresh
 .DELETE_ON_ERROR:
 
-.PHONY: all deps demo check check-unit check-integration check-vm asan install uninstall format format-check clean helper
+.PHONY: all deps demo check check-unit check-integration check-vm check-daemons check-daemons-vm asan install uninstall format format-check clean helper
 
 all: build/nook helper
 
@@ -118,6 +120,13 @@ check-integration: all
 # The cgroup v2 suites in one VM boot (make check runs them too).
 check-vm: all
 	@tests/run-all.sh vm
+
+check-daemons: all
+	@NOOK=$(NOOK) tests/run-all.sh daemons
+
+# run, exec, memory limit and pause under containerd and podman on cgroup v2, in one VM boot.
+check-daemons-vm: all
+	@NOOK=$(NOOK) tests/run-all.sh daemons-vm
 
 install: build/nook
 	install -D -m 0755 build/nook $(DESTDIR)$(PREFIX)/bin/nook
