@@ -209,8 +209,12 @@ int main(int argc, char **argv)
     int cmd_index = argc;
 
     /* a container sharing the host's pid namespace must not open nook's
-     * /proc/<pid>/exe or fds either (SECURITY.md rule 5) */
-    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+     * /proc/<pid>/exe or fds either (SECURITY.md rule 5). Rootless nook
+     * writes its child's uid/gid maps through /proc/<pid>, which the kernel
+     * refuses for a non-dumpable child: there init turns it off itself once
+     * the maps are written (nk_process_enter). */
+    if (geteuid() == 0)
+        (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
     int r = parse_global(&ctx, argc, argv, &cmd_index, &version, &err);
     if (r == NK_ARGS_HELP) {
