@@ -401,7 +401,24 @@ int nk_container_create(nk_context *ctx, const nk_create_opts *o, nk_error **err
 
 /* ---------- start ---------- */
 
-static int write_exec_fifo(const nk_state_dir *d, nk_error **err)
+/* With startContainer hooks, init keeps exec.fifo open until its execve
+ * (close-on-exec) or writes the hook's failure into it and exits: wait for
+ * the last writer to go (POLLHUP), then read what it left. */
+static int wait_start_hooks(int rfd, nk_error **err)
+{
+    struct pollfd p = {.fd = rfd, .events = 0};
+    while (poll(&p, 1, -1) < 0)
+        if (errno != EINTR)
+            return nk_err(err, errno, "wait for the startContainer hooks");
+    char msg[NK_SYNC_MAX_PAYLOAD];
+    ssize_t n = read(rfd, msg, sizeof(msg) - 1);
+    if (n <= 0)
+        return 0;
+    msg[n] = '\0';
+    return nk_err(err, 0, "%s", msg);
+}
+
+static int write_exec_fifo(const nk_state_dir *d, bool start_hooks, nk_error **err)
 {
     /* non-blocking: ENXIO means nobody holds the fifo, i.e. init is gone */
     _cleanup_close_ int fd = openat(d->fd, NK_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -410,11 +427,15 @@ static int write_exec_fifo(const nk_state_dir *d, nk_error **err)
             return nk_err(err, 0, "container not running");
         return nk_err(err, errno, "open `%s`", NK_EXEC_FIFO);
     }
+    _cleanup_close_ int rfd = -1;
+    if (start_hooks && (rfd = openat(d->fd, NK_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+        return nk_err(err, errno, "open `%s`", NK_EXEC_FIFO);
     if (nk_write_all(fd, "0", 1) < 0)
         return nk_err(err, errno, "write `%s`", NK_EXEC_FIFO);
     if (unlinkat(d->fd, NK_EXEC_FIFO, 0) < 0)
         return nk_err(err, errno, "remove `%s`", NK_EXEC_FIFO);
-    return 0;
+    nk_closep(&fd);
+    return rfd >= 0 ? wait_start_hooks(rfd, err) : 0;
 }
 
 static int start_locked(const nk_context *ctx, const nk_state_dir *d, nk_error **err)
@@ -431,7 +452,7 @@ static int start_locked(const nk_context *ctx, const nk_state_dir *d, nk_error *
     if (nk_state_load_config(d, s->bundle, &cfg, &e) < 0)
         nk_debug(ctx, "start: no config for poststart hooks: %s", nk_error_text(e));
     nk_error_free(e);
-    if (write_exec_fifo(d, err) < 0)
+    if (write_exec_fifo(d, cfg != NULL && cfg->hooks.start_container.len > 0, err) < 0)
         return -1;
     nk_hooks_poststart(ctx, cfg, d->id, s->pid, s->bundle);
     return 0;

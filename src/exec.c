@@ -326,8 +326,9 @@ static int prepare(nk_context *ctx, const nk_exec_opts *o, nk_state_dir *d, nk_s
         return -1;
     if (o->preserve_fds < 0)
         return nk_err(err, 0, "--preserve-fds must not be negative");
-    /* shared: `delete` (exclusive) waits until the process is in */
-    if (nk_state_dir_open(ctx, o->id, LOCK_SH, d, err) < 0 || nk_state_load(d, s, err) < 0)
+    /* no lock, like any reader: with --ignore-paused the child waits in the
+     * frozen cgroup until `resume`, which takes the lock exclusively */
+    if (nk_state_dir_open(ctx, o->id, 0, d, err) < 0 || nk_state_load(d, s, err) < 0)
         return -1;
     if (check_status(*s, o->ignore_paused, err) < 0)
         return -1;

@@ -15,6 +15,7 @@
 #include "rootfs/rootfs.h"
 #include "terminal.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/sync.h"
 
 static bool new_ns(const oci_config *c, oci_ns_type t)
@@ -97,19 +98,22 @@ static int start_hooks(const nk_init_cfg *c, nk_error **err)
     return nk_hooks_run(&h->start_container, "startContainer", state, err);
 }
 
-/* Block until `start` writes a byte into exec.fifo. */
-static int wait_for_start(int fifo_fd, nk_error **err)
+/* Block until `start` writes a byte into exec.fifo. With startContainer
+ * hooks the fifo stays open: `start` waits for it to close (at execve) and
+ * reads a hook's failure from it. */
+static int wait_for_start(nk_init_cfg *c, nk_error **err)
 {
-    if (fifo_fd < 0)
+    if (c->fifo_fd < 0)
         return 0;
     char b;
     ssize_t n;
     do
-        n = read(fifo_fd, &b, 1);
+        n = read(c->fifo_fd, &b, 1);
     while (n < 0 && errno == EINTR);
     if (n != 1)
         return nk_err(err, n < 0 ? errno : 0, "wait for start");
-    close(fifo_fd);
+    if (c->config->hooks.start_container.len == 0)
+        nk_closep(&c->fifo_fd);
     return 0;
 }
 
@@ -155,7 +159,7 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
         return -1;
     if (nk_sync_send(c->sync_fd, NK_SYNC_READY, 0, NULL, err) < 0)
         return -1;
-    return wait_for_start(c->fifo_fd, err);
+    return wait_for_start(c, err);
 }
 
 int nk_init_main(void *arg, nk_error **err)
@@ -170,5 +174,8 @@ int nk_init_main(void *arg, nk_error **err)
         nk_seccomp_apply(c->seccomp, &c->config->process, NK_SECCOMP_BEFORE_EXEC, -1, err) == 0)
         nk_process_exec(&c->config->process, exe, c->preserve_fds, err);
     dprintf(STDERR_FILENO, "nook: %s\n", nk_error_text(*err));
+    /* `start` is still listening on the fifo when there are such hooks */
+    if (c->fifo_fd >= 0)
+        (void)nk_write_all(c->fifo_fd, nk_error_text(*err), strlen(nk_error_text(*err)));
     return -1;
 }

@@ -123,14 +123,22 @@ log_line() {
     ! pgrep -f "^sleep 30$" >/dev/null || fail "hook left running"
 }
 
-@test "hooks: a failing startContainer hook stops the container before its program runs" {
+@test "hooks: a failing startContainer hook fails start and stops the container before its program runs" {
     update_config '.hooks = {startContainer: [{path: "/bin/false"}]}'
     set_probe write=/tmp/ran:yes
     nook create "$ID" </dev/null >"$BUNDLE/init.out" 2>&1
-    nook start "$ID"
+    run nook start "$ID"
+    assert_failure
+    assert_output --partial "hooks.startContainer[0]"
     wait_for_status "$ID" stopped
     [ ! -e "$ROOTFS/tmp/ran" ] || fail "the program ran after a failing startContainer hook"
     grep -q "hooks.startContainer\[0\]" "$BUNDLE/init.out" || fail "no error: $(cat "$BUNDLE/init.out")"
+    # a passing one lets start return once the program runs
+    nook delete "$ID"
+    update_config '.hooks = {startContainer: [{path: "/bin/true"}]}'
+    nook create "$ID" </dev/null >"$BUNDLE/init.out" 2>&1
+    nook start "$ID"
+    wait_for_file "$ROOTFS/tmp/ran"
 }
 
 @test "hooks: failing poststart and poststop hooks only warn" {

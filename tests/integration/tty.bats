@@ -110,3 +110,14 @@ interactive() {
     assert_output --partial "cannot allocate tty if nook will detach without setting console socket"
     assert_no_leftovers
 }
+
+@test "tty: exec -p with terminal and consoleSize over a console socket sets the window size" {
+    start_container
+    start_receiver
+    echo '{"terminal": true, "consoleSize": {"height": 27, "width": 88}, "args": ["/bin/sh", "-c", "stty size"], "cwd": "/"}' >"$BUNDLE/p.json"
+    nook exec -d -p "$BUNDLE/p.json" --console-socket "$SOCK" "$ID" </dev/null >/dev/null 2>&1
+    wait_receiver
+    local out
+    out="$(tr -d '\r' <"$BUNDLE/tty.out")"
+    [[ "$out" == *"27 88"* ]] || fail "consoleSize not applied: $out"
+}
