@@ -24,7 +24,9 @@
 #include "container.h"
 #include "container_signal.h"
 #include "namespaces/namespaces.h"
+#include "oci/state_json.h"
 #include "process.h"
+#include "seccomp/seccomp.h"
 #include "state.h"
 #include "terminal.h"
 #include "util/cleanup.h"
@@ -45,6 +47,7 @@ typedef struct exec_child {
     int preserve_fds;
     const int *host_fds; /* nook's fds the child must not keep */
     size_t n_host_fds;
+    const nk_seccomp_prog *seccomp; /* compiled linux.seccomp, NULL without */
 } exec_child;
 
 static bool in_userns(const oci_config *c)
@@ -56,6 +59,8 @@ static bool in_userns(const oci_config *c)
 static int c2_steps(exec_child *x, char **exe, nk_error **err)
 {
     const oci_process *p = &x->config->process;
+    if (nk_process_initial_affinity(p, err) < 0)
+        return -1;
     for (size_t i = 0; i < x->n_host_fds; i++)
         if (x->host_fds[i] >= 0)
             close(x->host_fds[i]);
@@ -80,16 +85,21 @@ static int c2_steps(exec_child *x, char **exe, nk_error **err)
             return -1;
         nk_closep(&x->console_fd);
     }
+    /* the same order as init's (init.c): filter, attributes, setup, lookup */
+    if (nk_seccomp_apply(x->seccomp, p, NK_SECCOMP_BEFORE_SETUP, x->sync_fd, err) < 0 ||
+        nk_process_set_attrs(p, &x->config->linux, err) < 0)
+        return -1;
     if (nk_process_setup(p, err) < 0 || nk_process_lookup(p, exe, err) < 0)
         return -1;
-    return 0;
+    return nk_seccomp_apply(x->seccomp, p, NK_SECCOMP_BEFORE_READY, x->sync_fd, err);
 }
 
 static _Noreturn void c2_main(exec_child *x)
 {
     nk_error *err = NULL;
     _cleanup_free_ char *exe = NULL;
-    if (c2_steps(x, &exe, &err) == 0)
+    if (c2_steps(x, &exe, &err) == 0 &&
+        nk_seccomp_apply(x->seccomp, &x->config->process, NK_SECCOMP_BEFORE_EXEC, -1, &err) == 0)
         nk_process_exec(&x->config->process, exe, x->preserve_fds, &err);
     nk_sync_send_error(x->sync_fd, err);
     _exit(1);
@@ -189,8 +199,22 @@ static pid_t fork_into_cgroup(int cgroup_fd)
     return (pid_t)syscall(SYS_clone3, &a, sizeof(a));
 }
 
+/* linux.seccomp.listenerPath gets the notify fd of the exec'd process with
+ * the container's state, as for init. */
+static int forward_notify_fd(const nk_state *s, const oci_config *cfg, int fd, nk_error **err)
+{
+    if (fd < 0)
+        return nk_err(err, EBADMSG, "sync: seccomp message without an fd");
+    _cleanup_free_ char *json = NULL;
+    size_t len;
+    if (oci_state_to_json(s, false, false, &json, &len, err) < 0)
+        return -1;
+    return nk_seccomp_send_listener(&cfg->linux.seccomp, fd, s->pid, json, err);
+}
+
 /* Reads C1's PID message and C2's ERROR, if any, until EOF (C2 exec'd). */
-static int collect(int sync_fd, exec_run *r, nk_error **err)
+static int collect(int sync_fd, const nk_state *s, const oci_config *cfg, exec_run *r,
+                   nk_error **err)
 {
     nk_error *child_err = NULL;
     for (;;) {
@@ -200,7 +224,14 @@ static int collect(int sync_fd, exec_run *r, nk_error **err)
             nk_error_free(e); /* EOF: every child end is closed */
             break;
         }
-        if (msg.type == NK_SYNC_PID && msg.value > 0 && r->pid < 0)
+        if (msg.type == NK_SYNC_SECCOMP_FD) {
+            nk_error *e2 = NULL;
+            if (forward_notify_fd(s, cfg, msg.fd, &e2) < 0 && child_err == NULL)
+                child_err = e2;
+            else
+                nk_error_free(e2);
+            nk_closep(&msg.fd);
+        } else if (msg.type == NK_SYNC_PID && msg.value > 0 && r->pid < 0)
             r->pid = msg.value;
         else if (msg.type == NK_SYNC_ERROR && child_err == NULL)
             nk_err(&child_err, msg.value, "%s", msg.payload);
@@ -258,6 +289,10 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
     if (cgroup_sub(s, o, &sub, err) < 0 ||
         (s->cgroup_path != NULL && nk_cgroup_clone_fd(s->cgroup_path, sub, &cgroup_fd, err) < 0))
         return -1;
+    _cleanup_(nk_seccomp_prog_clear) nk_seccomp_prog seccomp = {0};
+    if (cfg->linux.has_seccomp &&
+        nk_seccomp_prepare(&cfg->linux.seccomp, ctx->root, &seccomp, err) < 0)
+        return -1;
     int sync[2];
     if (nk_sync_pair(sync, err) < 0)
         return -1;
@@ -273,6 +308,7 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
         .preserve_fds = o->preserve_fds,
         .host_fds = host_fds,
         .n_host_fds = sizeof(host_fds) / sizeof(host_fds[0]),
+        .seccomp = cfg->linux.has_seccomp ? &seccomp : NULL,
     };
     r->c1 = fork_into_cgroup(cgroup_fd);
     if (r->c1 < 0) {
@@ -292,10 +328,10 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
     if (ret < 0)
         kill(r->c1, SIGKILL);
     if (ret == 0)
-        ret = collect(sync[0], r, err);
+        ret = collect(sync[0], s, cfg, r, err);
     else {
         nk_error *ignored = NULL;
-        (void)collect(sync[0], r, &ignored);
+        (void)collect(sync[0], s, cfg, r, &ignored);
         nk_error_free(ignored);
     }
     close(sync[0]);

@@ -7,8 +7,8 @@
  * Commands: ids caps ns pid hostname rlimits fds env cwd umask keyring oom
  * mounts sleep=SECS exit=N kill=SIGNUM cat=PATH write=PATH:TEXT stat=PATH
  * wait-signal[=READYPATH] pause ready=PATH syscall=NR[:A0...] syscall32=NR[:A0...]
- * sched ioprio personality affinity mempolicy sysctl=NAME exe-attack=SECS.  An unknown command is reported
- * on stderr before anything runs, and the probe exits 2.
+ * sched ioprio personality affinity mempolicy sysctl=NAME exe-attack=SECS.  An unknown command is
+ * reported on stderr before anything runs, and the probe exits 2.
  *
  * kill=SIGNUM resets the signal to its default action and sends it to the
  * probe itself with kill(getpid()).  The kernel drops such a signal when the

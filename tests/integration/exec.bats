@@ -83,6 +83,21 @@ init_get() {
     assert_equal "$(nook exec "$ID" /bin/cat /proc/self/cgroup)" "$(cat "/proc/$INIT_PID/cgroup")"
 }
 
+@test "exec: the container's seccomp filter and process attributes apply to exec too" {
+    # getppid (110) fails with errno 42 under the filter; LINUX32 personality, io class BE 3
+    update_config '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+            syscalls: [{names: ["getppid"], action: "SCMP_ACT_ERRNO", errnoRet: 42}]}
+        | .linux.personality = {domain: "LINUX32"}
+        | .process.ioPriority = {class: "IOPRIO_CLASS_BE", priority: 3}'
+    start_container
+    run nook exec "$ID" /bin/nook-probe caps syscall=110 personality ioprio
+    assert_success
+    assert_equal "$(probe_get Seccomp)" 2
+    assert_line "syscall=110 ret=-1 errno=42"
+    assert_line personality=0x8
+    assert_line ioprio=2:3
+}
+
 @test "exec: --cgroup runs the process in a sub-cgroup of the container's" {
     start_container
     local line dir subs=()
