@@ -145,6 +145,9 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
     _cleanup_(nk_idmap_fds_freep) nk_idmap_fds idmap = {.config = c->config};
     if (nk_idmap_mounts_prepare(c->config, bundle, &idmap.fds, err) < 0)
         return -1;
+    /* init inherits it through clone, before it joins anything */
+    if (nk_process_initial_affinity(&c->config->process, err) < 0)
+        return -1;
     if (nk_sync_pair(sync, err) < 0)
         return -1;
     int host_fds[] = {c->dir.fd, ctx->log_fd, sync[0]};

@@ -154,8 +154,6 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
      * container before execve; the kernel resets this on exec */
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
         return nk_err(err, errno, "prctl(PR_SET_DUMPABLE)");
-    if (nk_process_initial_affinity(&cfg->process, err) < 0)
-        return -1;
     if (arrange_fds(c, err) < 0)
         return -1;
     reset_signals();

@@ -79,6 +79,18 @@ refused() {
     assert_line affinity=0
 }
 
+@test "spec: process.execCPUAffinity.initial is where the runtime (and init, cloned from it) runs" {
+    [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
+    update_config '.process.execCPUAffinity = {initial: "1", final: "0"}'
+    set_probe affinity ready=/tmp/ready sleep=3
+    "$NOOK" --root "$NOOK_ROOT" run "$ID" </dev/null >"$BUNDLE/out" 2>&1 &
+    local runtime=$!
+    wait_for_file "$ROOTFS/tmp/ready"
+    [ "$(awk '/^Cpus_allowed_list:/ { print $2 }' "/proc/$runtime/status")" = 1 ]
+    wait "$runtime"
+    grep -qx affinity=0 "$BUNDLE/out" || fail "$(cat "$BUNDLE/out")"
+}
+
 @test "spec: process.execCPUAffinity.initial alone leaves the process on every CPU" {
     [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
     update_config '.process.execCPUAffinity = {initial: "1"}'
