@@ -85,7 +85,7 @@ refused() {
     set_probe affinity ready=/tmp/ready sleep=3
     "$NOOK" --root "$NOOK_ROOT" run "$ID" </dev/null >"$BUNDLE/out" 2>&1 &
     local runtime=$!
-    wait_for_file "$ROOTFS/tmp/ready"
+    wait_for_file "$ROOTFS/tmp/ready" 60
     [ "$(awk '/^Cpus_allowed_list:/ { print $2 }' "/proc/$runtime/status")" = 1 ]
     wait "$runtime"
     grep -qx affinity=0 "$BUNDLE/out" || fail "$(cat "$BUNDLE/out")"
