@@ -248,13 +248,21 @@ host_dummy() {
     assert_success
 }
 
-@test "spec: process.apparmorProfile is the label the process runs with" {
+@test "spec: process.apparmorProfile confines the process with that profile" {
     [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] || skip "host without AppArmor"
-    update_config '.process.apparmorProfile = "unconfined"'
-    set_probe cat=/proc/self/attr/current
+    command -v apparmor_parser >/dev/null || skip "no apparmor_parser (tests/deps/rootfs.list)"
+    local prof="nook-test-${BUNDLE##*/nk.}"
+    printf '%s\n' "profile $prof flags=(attach_disconnected,mediate_deleted) {" \
+        '  file,' '  capability,' '  deny /etc/hostname r,' '}' >"$BUNDLE/profile"
+    apparmor_parser -r "$BUNDLE/profile"
+    echo image-secret >"$ROOTFS/etc/hostname"
+    update_config '.process.apparmorProfile = $p' --arg p "$prof"
+    set_probe cat=/proc/self/attr/current cat=/etc/hostname
     run nook run "$ID"
+    apparmor_parser -R "$BUNDLE/profile" || true
     assert_success
-    assert_line unconfined
+    assert_line "$prof (enforce)"
+    [[ "$output" != *image-secret* ]] || fail "the profile was not applied: $output"
 }
 
 @test "spec: process.selinuxLabel is the label the process runs with" {
