@@ -251,6 +251,11 @@ host_dummy() {
 @test "spec: process.apparmorProfile confines the process with that profile" {
     [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] || skip "host without AppArmor"
     command -v apparmor_parser >/dev/null || skip "no apparmor_parser (tests/deps/rootfs.list)"
+    # the throwaway VM boots without securityfs; a host is never changed
+    if [ ! -d /sys/kernel/security/apparmor ] && [ "${CGV2_VM:-}" = 1 ]; then
+        mount -t securityfs securityfs /sys/kernel/security
+    fi
+    [ -d /sys/kernel/security/apparmor ] || skip "securityfs is not mounted"
     local prof="nook-test-${BUNDLE##*/nk.}"
     printf '%s\n' "profile $prof flags=(attach_disconnected,mediate_deleted) {" \
         '  file,' '  capability,' '  deny /etc/hostname r,' '}' >"$BUNDLE/profile"
