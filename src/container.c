@@ -221,6 +221,9 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         console_peer = sp[0];
         console_fd = sp[1];
     }
+    /* init inherits it through clone, before it joins anything */
+    if (nk_process_initial_affinity(&c->config->process, err) < 0)
+        return -1;
     if (nk_sync_pair(sync, err) < 0)
         return -1;
     int host_fds[] = {c->dir.fd, ctx->log_fd, sync[0], console_peer};

@@ -120,8 +120,6 @@ static int wait_for_start(nk_init_cfg *c, nk_error **err)
 static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
 {
     const oci_config *cfg = c->config;
-    if (nk_process_initial_affinity(&cfg->process, err) < 0)
-        return -1;
     if (arrange_fds(c, err) < 0)
         return -1;
     if (setsid() < 0)

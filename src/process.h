@@ -47,7 +47,8 @@ bool nk_host_has_selinux(void);
  * needs its LSM on the host; fails naming the field otherwise. */
 int nk_lsm_check(const oci_process *p, const oci_linux *l, nk_error **err);
 
-/* process.execCPUAffinity.initial: first thing in init (and exec). */
+/* process.execCPUAffinity.initial: set on the runtime itself right before
+ * it clones init (or the exec'd process), which inherit it. */
 int nk_process_initial_affinity(const oci_process *p, nk_error **err);
 
 /* Close (mark CLOEXEC) every fd >= 3 + preserve_fds, make 3..3+preserve_fds-1

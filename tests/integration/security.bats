@@ -124,8 +124,9 @@ start_receiver() {
     "$RECVTTY" "$SOCK" >"$BUNDLE/tty.out" 2>&1 &
     RECV_PID=$!
     local i
-    for ((i = 0; i < 100; i++)); do
-        [ -S "$SOCK" ] && return 0
+    # listening, not only bound (the file appears between bind and listen)
+    for ((i = 0; i < 500; i++)); do
+        awk -v s="$SOCK" '$8 == s && $4 == "00010000" { f = 1 } END { exit !f }' /proc/net/unix && return 0
         sleep 0.02
     done
     fail "console socket listener did not start"

@@ -79,6 +79,18 @@ refused() {
     assert_line affinity=0
 }
 
+@test "spec: process.execCPUAffinity.initial is where the runtime (and init, cloned from it) runs" {
+    [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
+    update_config '.process.execCPUAffinity = {initial: "1", final: "0"}'
+    set_probe affinity ready=/tmp/ready sleep=3
+    "$NOOK" --root "$NOOK_ROOT" run "$ID" </dev/null >"$BUNDLE/out" 2>&1 &
+    local runtime=$!
+    wait_for_file "$ROOTFS/tmp/ready" 60
+    [ "$(awk '/^Cpus_allowed_list:/ { print $2 }' "/proc/$runtime/status")" = 1 ]
+    wait "$runtime"
+    grep -qx affinity=0 "$BUNDLE/out" || fail "$(cat "$BUNDLE/out")"
+}
+
 @test "spec: process.execCPUAffinity.initial alone leaves the process on every CPU" {
     [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
     update_config '.process.execCPUAffinity = {initial: "1"}'
@@ -236,13 +248,26 @@ host_dummy() {
     assert_success
 }
 
-@test "spec: process.apparmorProfile is the label the process runs with" {
+@test "spec: process.apparmorProfile confines the process with that profile" {
     [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] || skip "host without AppArmor"
-    update_config '.process.apparmorProfile = "unconfined"'
-    set_probe cat=/proc/self/attr/current
+    command -v apparmor_parser >/dev/null || skip "no apparmor_parser (tests/deps/rootfs.list)"
+    # the throwaway VM boots without securityfs; a host is never changed
+    if [ ! -d /sys/kernel/security/apparmor ] && [ "${CGV2_VM:-}" = 1 ]; then
+        mount -t securityfs securityfs /sys/kernel/security
+    fi
+    [ -d /sys/kernel/security/apparmor ] || skip "securityfs is not mounted"
+    local prof="nook-test-${BUNDLE##*/nk.}"
+    printf '%s\n' "profile $prof flags=(attach_disconnected,mediate_deleted) {" \
+        '  file,' '  capability,' '  deny /etc/hostname r,' '}' >"$BUNDLE/profile"
+    apparmor_parser -r "$BUNDLE/profile"
+    echo image-secret >"$ROOTFS/etc/hostname"
+    update_config '.process.apparmorProfile = $p' --arg p "$prof"
+    set_probe cat=/proc/self/attr/current cat=/etc/hostname
     run nook run "$ID"
+    apparmor_parser -R "$BUNDLE/profile" || true
     assert_success
-    assert_line unconfined
+    assert_line "$prof (enforce)"
+    [[ "$output" != *image-secret* ]] || fail "the profile was not applied: $output"
 }
 
 @test "spec: process.selinuxLabel is the label the process runs with" {
