@@ -174,7 +174,9 @@ no_leftovers() { # ID
     ! C containers ls -q | grep -qx "$1" || fail "container $1 still listed"
 }
 
-# Runs CMD... under a pseudo-terminal (ctr -t needs one on its stdin).
+# Runs CMD... under a pseudo-terminal (ctr -t needs one on its stdin). The
+# commands run with it sleep a little before exiting: ctr 1.6 can lose the
+# output of a tty process that exits at once (seen with runc too).
 with_tty() {
     local sh="$T/tty.$RANDOM.sh"
     {
@@ -218,7 +220,7 @@ t_runtime_error() {
 t_tty() {
     local out
     out="$(with_tty ctr --address "$T/c.sock" --namespace "$NS" run --rm -t "${RUNF[@]}" "$IMG" t-tty \
-        sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-ttys')"
+        sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-ttys; sleep 0.5')"
     echo "output: $out"
     expect_contains "tty" "/dev/pts/" "$out"
     expect_contains "stdin+stdout" "both-ttys" "$out"
@@ -256,7 +258,7 @@ t_exec_cgroup() {
 t_exec_tty() {
     local out
     out="$(with_tty ctr --address "$T/c.sock" --namespace "$NS" tasks exec -t --exec-id e3 t-d \
-        sh -c 'tty; [ -t 0 ] && echo stdin-tty')"
+        sh -c 'tty; [ -t 0 ] && echo stdin-tty; sleep 0.5')"
     echo "output: $out"
     expect_contains "tty" "/dev/pts/" "$out"
     expect_contains "stdin" "stdin-tty" "$out"
