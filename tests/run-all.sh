@@ -3,6 +3,7 @@
 #
 #   tests/run-all.sh [unit|integration|daemons|vm|cgroupv2|daemons-vm|all]      (default: all)
 #
+# bench:       tests/bench/smoke.sh (all mode only): make bench runs, its JSON is valid.
 # unit:        every build/tests/test_* binary; each ends with "N passed, M failed".
 # integration: every tests/integration/*.bats with `bats --tap`, zz-leftovers.bats last,
 #              against $NOOK (default build/nook).
@@ -161,6 +162,21 @@ run_integration() {
     done
 }
 
+# tests/bench/smoke.sh: `make bench` runs and writes valid JSON (tiny sizes; no
+# speed asserted). Once, against $NOOK.
+run_bench_smoke() {
+    local out="$LOGDIR/bench-smoke.log" start=$SECONDS p=0 f=1
+    NOOK="$NOOK" tests/bench/smoke.sh >"$out" 2>&1
+    if [[ "$(tail -n 1 "$out")" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        p="${BASH_REMATCH[1]}"
+        f="${BASH_REMATCH[2]}"
+    fi
+    suite_line "bench/smoke" "$p" "$f" 0 $((SECONDS - start))
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    [ "$f" -eq 0 ] || grep -v '^ok ' "$out" | tail -n 40 | indent
+}
+
 # The daemon suites run once, against $NOOK: not again under ASan (containerd's
 # shim and conmon run the runtime with their own environment).
 run_daemons() {
@@ -246,6 +262,7 @@ daemons-vm) run_vm daemons "CORE=1" ;;
 all)
     run_unit
     run_integration
+    run_bench_smoke
     run_daemons
     run_vm
     ;;
