@@ -5,7 +5,7 @@
 #   make check      every test suite; last line "N passed, M failed"
 #                   (includes the cgroup v2 suites in one run-in-vm boot: make check-vm)
 #   make check-daemons     only the containerd and podman suites (RUNTIME=runc: the reference)
-#   make check-daemons-vm  their core checks on pure cgroup v2, inside run-in-vm (~6 min)
+#   make check-daemons-vm  their core checks on pure cgroup v2, inside run-in-vm (7-12 min)
 #   make asan       ASan+UBSan build in build/asan/nook; make check runs every suite
 #                   with it too (CHECK_ASAN=0 to skip; NOOK=... to test another binary)
 #   make install PREFIX=/usr/local

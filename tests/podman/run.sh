@@ -77,7 +77,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 mkdir -p "$T"/{r,rr,t}
-RT_ROOT="/run/$RT_NAME"
+# the runtime's default --root (nook's is /run/nook whatever its file is called)
+case "$RT_NAME" in
+runc | crun) RT_ROOT="/run/$RT_NAME" ;;
+*) RT_ROOT="${RT_ROOT:-/run/nook}" ;;
+esac
 STORAGE_DRIVER=vfs
 mkdir -p "$T/ov"/{l,u,w,m}
 if mount -t overlay overlay -o "lowerdir=$T/ov/l,upperdir=$T/ov/u,workdir=$T/ov/w" "$T/ov/m" 2>/dev/null; then
@@ -210,7 +214,7 @@ t_detached() {
     expect_eq "state" running "$(state_of d1)"
     pid="$(pid_of d1)"
     expect_eq "init cmdline" "sleep 1000 " "$(tr '\0' ' ' <"/proc/$pid/cmdline")"
-    [ -d "$RT_ROOT/$(full_id d1)" ] || fail "no runtime state under $T/rt"
+    [ -d "$RT_ROOT/$(full_id d1)" ] || fail "no runtime state under $RT_ROOT"
 }
 
 t_exec() {
