@@ -20,7 +20,9 @@ teardown() {
     local j="$output"
     [ "$(jq -r .ociVersionMin <<<"$j")" = 1.0.0 ]
     [ "$(jq -r .ociVersionMax <<<"$j")" = "$("$NOOK" --version | awk '/^spec:/ { print $2 }')" ]
-    jq -e '.hooks | type == "array"' <<<"$j" >/dev/null
+    # every hook kind runs (hooks.bats), both cgroup drivers work (cgroups.bats, tests/cgroupv2)
+    jq -e '.hooks == ["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]' <<<"$j" >/dev/null
+    jq -e '.linux.cgroup == {v1: true, v2: true, systemd: false, systemdUser: false, rdma: true}' <<<"$j" >/dev/null
     jq -e '.mountOptions | index("rro") and index("tmpcopyup") and index("ridmap") and index("rbind")' <<<"$j" >/dev/null
     jq -e '.linux.namespaces == ["cgroup","ipc","mount","network","pid","time","user","uts"]' <<<"$j" >/dev/null
     jq -e '.linux.capabilities | index("CAP_SYS_ADMIN") and index("CAP_CHOWN")' <<<"$j" >/dev/null
