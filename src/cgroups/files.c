@@ -116,8 +116,9 @@ int nk_cg_rmdir_tree(const char *dir, nk_error **err)
     closedir(d);
     if (ret < 0)
         return -1;
-    /* a cgroup whose last task just exited can report EBUSY for a moment */
-    for (int i = 0; i < 100; i++) {
+    /* a cgroup whose last task just exited stays EBUSY until the kernel has
+     * finished tearing that task down: seconds on a loaded v1 host */
+    for (int i = 0; i < 500; i++) {
         if (rmdir(dir) == 0 || errno == ENOENT)
             return 0;
         if (errno != EBUSY)
