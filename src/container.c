@@ -175,7 +175,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         .sync_parent = sync[0],
         .sync_child = sync[1],
         .cgroup_fd = c->cg.clone_fd,
-        .before_go = place_in_cgroup,
+        .before_go = c->cg.path != NULL ? place_in_cgroup : NULL,
         .before_go_arg = &c->cg,
     };
     int ret = nk_ns_spawn(&sp, err);
@@ -211,6 +211,29 @@ static void abort_create(nk_created *c)
     ignored = NULL;
     nk_state_dir_remove(&c->dir, &ignored);
     nk_error_free(ignored);
+}
+
+/* An unprivileged caller usually may not make cgroups; like runc, that is
+ * only an error when the config asks for limits. */
+static int create_cgroup(nk_context *ctx, nk_created *c, const char *id, nk_error **err)
+{
+    nk_error *e = NULL;
+    if (nk_cgroup_create(c->config, id, &c->cg, &e) == 0)
+        return 0;
+    const oci_resources *r = &c->config->linux.resources;
+    bool limits = c->config->linux.has_resources &&
+                  (r->has_memory || r->has_cpu || r->has_pids_limit || r->has_blockio ||
+                   r->n_hugepage_limits || r->n_rdma || r->unified.len);
+    if (geteuid() != 0 && ctx->rootless != 0 && !limits &&
+        (e->errnum == EACCES || e->errnum == EPERM || e->errnum == EROFS)) {
+        nk_debug(ctx, "rootless: running without a cgroup: %s", nk_error_text(e));
+        nk_error_free(e);
+        nk_cgroup_release(&c->cg);
+        c->cg.clone_fd = -1;
+        return 0;
+    }
+    *err = e;
+    return -1;
 }
 
 static void warn_unknown_cap(const char *set, const char *name, void *arg)
@@ -254,7 +277,7 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     /* init comes back to us if an intermediate process forked it */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         nk_debug(ctx, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
-    if (nk_cgroup_create(c->config, o->id, &c->cg, err) < 0) {
+    if (create_cgroup(ctx, c, o->id, err) < 0) {
         abort_create(c);
         return -1;
     }
