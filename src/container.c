@@ -609,10 +609,13 @@ static int kill_and_wait(const nk_state *s, nk_error **err)
     /* through the cgroup first: it reaches a frozen init and all it forked */
     if (nk_state_kill_leftovers(s, err) < 0)
         return -1;
-    if (!nk_proc_is_alive(s->pid, s->init_start_time))
-        return 0;
-    if (nk_signal_container(s->pid, s->init_start_time, s->own_pid_ns, SIGKILL, err) < 0)
-        return -1;
+    /* init leaves cgroup.procs before it is a zombie: it may still be
+     * exiting, and dying meanwhile is what we want, not an error */
+    if (nk_signal_container(s->pid, s->init_start_time, s->own_pid_ns, SIGKILL, err) < 0) {
+        if (nk_proc_is_alive(s->pid, s->init_start_time))
+            return -1;
+        nk_error_freep(err);
+    }
     return nk_wait_gone(s->pid, s->init_start_time, 10000, err);
 }
 

@@ -179,6 +179,25 @@ static oci_resources *to_apply(const oci_resources *patch, const oci_resources *
     return a;
 }
 
+/* runc's update (flags and --resources alike) treats 0 as "leave as is" for
+ * these: scripts pass `--cpu-period 0` meaning the default, and writing 0 to
+ * memory.max or pids.max would starve the container. */
+static void drop_zeros(oci_resources *r)
+{
+    oci_memory *m = &r->memory;
+    oci_cpu *c = &r->cpu;
+    m->has_limit &= m->limit != 0;
+    m->has_reservation &= m->reservation != 0;
+    m->has_swap &= m->swap != 0;
+    c->has_shares &= c->shares != 0;
+    c->has_quota &= c->quota != 0;
+    c->has_period &= c->period != 0;
+    c->has_realtime_runtime &= c->realtime_runtime != 0;
+    c->has_realtime_period &= c->realtime_period != 0;
+    r->has_pids_limit &= r->pids_limit != 0;
+    r->blockio.has_weight &= r->blockio.weight != 0;
+}
+
 /* A new memory limit without a swap keeps the swap headroom (swap - limit)
  * the container had, as v2's memory.swap.max does by itself: 32m/32m (no
  * swap) updated with --memory 256m stays without swap instead of failing
@@ -216,6 +235,7 @@ static int update_locked(const nk_state_dir *d, const nk_state *s, const oci_res
     if (current_resources(d, s, &merged, err) < 0)
         return -1;
     oci_resources *p = oci_resources_dup(patch);
+    drop_zeros(p);
     keep_swap_headroom(&merged->memory, &p->memory);
     oci_resources_merge(merged, p);
     oci_resources *apply = to_apply(p, merged);

@@ -209,6 +209,8 @@ run_daemons() {
 # Inside the VM: the cgroup v2 suites, against the build of this checkout.
 run_cgroupv2() {
     local file
+    # everything is 10-20x slower under the VM's software emulation
+    export BATS_TEST_TIMEOUT="${NOOK_VM_TEST_TIMEOUT:-600}"
     for file in tests/cgroupv2/*.bats; do
         [ -e "$file" ] && run_bats_file "$file"
     done
@@ -234,7 +236,7 @@ run_vm() {
     [[ "$NOOK" != "$REPO_ROOT"/* ]] || envs+=("NOOK=$NOOK")
     [ -z "${RUNTIME:-}" ] || envs+=("RUNTIME=$RUNTIME")
     out="$LOGDIR/vm.log"
-    "$vm" --timeout "${NOOK_VM_TIMEOUT:-1800}" -- env "${envs[@]}" tests/run-all.sh "$inner" >"$out" 2>&1
+    "$vm" --timeout "${NOOK_VM_TIMEOUT:-3000}" -- env "${envs[@]}" tests/run-all.sh "$inner" >"$out" 2>&1
     if [[ "$(tail -n 1 "$out")" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
         p="${BASH_REMATCH[1]}"
         f="${BASH_REMATCH[2]}"

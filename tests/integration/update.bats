@@ -148,6 +148,20 @@ start_allocator() {
     [ "$(cg_read memory memory.memsw.limit_in_bytes)" = 50331648 ]
 }
 
+@test "0 leaves a value as it is, as in runc (flags and --resources)" {
+    update_config '.linux.resources = {"memory": {"limit": 67108864}, "cpu": {"shares": 512, "quota": 20000, "period": 100000}, "pids": {"limit": 40}}'
+    set_args sleep 100
+    nook run -d "$ID" </dev/null >/dev/null 2>&1
+    local before
+    before="$(snapshot memory memory.limit_in_bytes; snapshot cpu cpu.shares cpu.cfs_quota_us cpu.cfs_period_us; snapshot pids pids.max)"
+    run nook update --memory 0 --cpu-period 0 --cpu-quota 0 --cpu-share 0 --pids-limit 0 "$ID"
+    assert_success
+    run nook update -r - "$ID" <<<'{"memory":{"limit":0},"cpu":{"period":0},"pids":{"limit":0}}'
+    assert_success
+    [ "$(snapshot memory memory.limit_in_bytes; snapshot cpu cpu.shares cpu.cfs_quota_us cpu.cfs_period_us; snapshot pids pids.max)" = "$before" ]
+    [ "$(cg_read pids pids.max)" = 40 ]
+}
+
 @test "memory.checkBeforeUpdate refuses a limit below the current usage" {
     set_args sleep 100
     nook run -d "$ID" </dev/null >/dev/null 2>&1
