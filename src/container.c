@@ -32,6 +32,7 @@
 #include "util/xalloc.h"
 #include "validate.h"
 #include "container_signal.h"
+#include "container_ops.h"
 
 int nk_validate_id(const char *id, nk_error **err)
 {
@@ -427,6 +428,9 @@ int nk_container_kill(nk_context *ctx, const char *id, int sig, bool all, nk_err
     nk_state_dir_close(&d);
     if (ret < 0)
         return -1;
+    /* the cgroup knows every process, also after init died */
+    if (all && s->cgroup_path != NULL)
+        return nk_state_kill_all(s, sig, err);
     if (strcmp(s->status, "stopped") == 0) {
         /* the shim sends `kill --all ID 9` after init exited: nothing of the
          * container is left that nook can find, which is success */
@@ -441,6 +445,11 @@ int nk_container_kill(nk_context *ctx, const char *id, int sig, bool all, nk_err
 
 static int kill_and_wait(const nk_state *s, nk_error **err)
 {
+    /* through the cgroup first: it reaches a frozen init and all it forked */
+    if (nk_state_kill_leftovers(s, err) < 0)
+        return -1;
+    if (!nk_proc_is_alive(s->pid, s->init_start_time))
+        return 0;
     if (nk_signal_container(s->pid, s->init_start_time, s->own_pid_ns, SIGKILL, err) < 0)
         return -1;
     return nk_wait_gone(s->pid, s->init_start_time, 10000, err);
@@ -468,6 +477,9 @@ int nk_container_delete(nk_context *ctx, const char *id, bool force, nk_error **
                 nk_err(err, 0, "cannot delete container %s that is not stopped: %s", id, s->status);
         else
             ret = kill_and_wait(s, err);
+    } else if (ret == 0) {
+        /* init is gone; what it left in the cgroup (shared pid namespace) goes too */
+        ret = nk_state_kill_leftovers(s, err);
     }
     if (ret == 0)
         ret = remove_container(&d, s != NULL ? s->cgroup_path : NULL, err);
