@@ -8,6 +8,8 @@
 #   make check-daemons-vm  their core checks on pure cgroup v2, inside run-in-vm (7-12 min)
 #   make asan       ASan+UBSan build in build/asan/nook; make check runs every suite
 #                   with it too (CHECK_ASAN=0 to skip; NOOK=... to test another binary)
+#   make bench      nook vs crun, runc and the floor; make bench-vm: the same on cgroup v2
+#                   (tests/bench/README.md; never part of make check)
 #   make install PREFIX=/usr/local
 #   make format / format-check
 
