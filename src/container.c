@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -521,16 +520,30 @@ int nk_container_run(nk_context *ctx, const nk_create_opts *o, int *exit_status,
 
 /* ---------- state, list ---------- */
 
-static char *owner_name(const char *root, const char *id)
+/* list shows who owns each container, as runc does. Containers of one root
+ * nearly always share an owner: the last name found is reused. */
+typedef struct owner_cache {
+    uid_t uid;
+    char *name; /* NULL: nothing looked up yet */
+} owner_cache;
+
+static char *owner_name(const char *root, const char *id, owner_cache *cache)
 {
     _cleanup_free_ char *path = xasprintf("%s/%s", root, id);
     struct stat st;
     if (stat(path, &st) < 0)
         return xstrdup("");
-    struct passwd *pw = getpwuid(st.st_uid);
-    if (pw != NULL)
-        return xstrdup(pw->pw_name);
-    return xasprintf("#%u", (unsigned)st.st_uid);
+    if (cache->name == NULL || cache->uid != st.st_uid) {
+        char *name = NULL;
+        nk_error *e = NULL;
+        if (nk_passwd_name("/etc/passwd", st.st_uid, &name, &e) < 0 || name == NULL)
+            name = xasprintf("#%u", (unsigned)st.st_uid);
+        nk_error_free(e);
+        free(cache->name);
+        cache->name = name;
+        cache->uid = st.st_uid;
+    }
+    return xstrdup(cache->name);
 }
 
 static int load_unlocked(nk_context *ctx, const char *id, nk_state **out, nk_error **err)
@@ -559,17 +572,19 @@ int nk_container_list(nk_context *ctx, nk_state ***out, size_t *n, nk_error **er
         return -1;
     nk_state **v = xcalloc(n_ids + 1, sizeof(nk_state *));
     size_t len = 0;
+    owner_cache owners = {0};
     for (size_t i = 0; i < n_ids; i++) {
         nk_error *e = NULL;
         if (load_unlocked(ctx, ids[i], &v[len], &e) == 0) {
             /* list shows who owns the container, as runc does; state keeps "" */
             free(v[len]->owner);
-            v[len]->owner = owner_name(ctx->root, ids[i]);
+            v[len]->owner = owner_name(ctx->root, ids[i], &owners);
             len++;
         } else
             nk_debug(ctx, "list: skipping %s: %s", ids[i], nk_error_text(e));
         nk_error_free(e);
     }
+    free(owners.name);
     *out = v;
     *n = len;
     return 0;

@@ -61,4 +61,7 @@ int nk_process_exec(const oci_process *p, const char *path, int preserve_fds, nk
 typedef void (*nk_unknown_cap_fn)(const char *set, const char *name, void *arg);
 void nk_process_unknown_caps(const oci_process *p, nk_unknown_cap_fn fn, void *arg);
 
+/* The name of uid in a passwd(5) file; *name NULL when it has no entry. */
+int nk_passwd_name(const char *passwd_path, uid_t uid, char **name, nk_error **err);
+
 #endif

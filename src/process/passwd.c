@@ -1,6 +1,7 @@
-/* HOME for the container process, read from the container's /etc/passwd as
- * runc does. The file comes from a hostile image: refuse anything but a
- * regular file (a FIFO would block, /dev/zero would never end) and cap what
+/* Fields of passwd(5) entries: HOME for the container process, read from the
+ * container's /etc/passwd as runc does, and the host's user names for `list`
+ * (read directly: nook is linked statically, so no NSS). The file comes from a hostile image:
+ * refuse anything but a regular file (a FIFO would block, /dev/zero would never end) and cap what
  * is read. */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +20,7 @@
 #define PASSWD_MAX_SIZE  (64 << 20)
 
 /* name:password:uid:gid:gecos:home:shell; the uid must be all digits. */
-static bool line_home(char *line, uid_t uid, char **home)
+static bool line_field(char *line, uid_t uid, int want, char **out)
 {
     char *field[7];
     char *p = line;
@@ -45,11 +46,11 @@ static bool line_home(char *line, uid_t uid, char **home)
     uintmax_t v = strtoumax(u, &end, 10);
     if (errno != 0 || *end != '\0' || v != (uintmax_t)uid)
         return false;
-    *home = xstrdup(field[5]);
+    *out = xstrdup(field[want]);
     return true;
 }
 
-int nk_passwd_home(const char *passwd_path, uid_t uid, char **home, nk_error **err)
+static int passwd_field(const char *passwd_path, uid_t uid, int want, char **home, nk_error **err)
 {
     int fd = open(passwd_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     struct stat st;
@@ -74,7 +75,17 @@ int nk_passwd_home(const char *passwd_path, uid_t uid, char **home, nk_error **e
     _cleanup_free_ char *line = NULL;
     size_t cap = 0;
     for (int n = 0; n < PASSWD_MAX_LINES && getline(&line, &cap, f) >= 0; n++)
-        if (line_home(line, uid, home))
+        if (line_field(line, uid, want, home))
             return 0;
     return 0;
+}
+
+int nk_passwd_home(const char *passwd_path, uid_t uid, char **home, nk_error **err)
+{
+    return passwd_field(passwd_path, uid, 5, home, err);
+}
+
+int nk_passwd_name(const char *passwd_path, uid_t uid, char **name, nk_error **err)
+{
+    return passwd_field(passwd_path, uid, 0, name, err);
 }

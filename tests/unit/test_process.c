@@ -624,6 +624,24 @@ TEST(env_home_from_passwd)
     }
 }
 
+TEST(passwd_name_of_uid)
+{
+    _cleanup_free_ char *pw = scratch_path("passwd");
+    write_text("passwd", "root:x:0:0:root:/root:/bin/sh\n"
+                         "odd:x:12x:1::/nope:/bin/sh\n"
+                         "user:x:1234:1234:User,,,:/home/user:/bin/sh\n"
+                         "dup:x:1234:1234::/home/dup:/bin/sh\n");
+    nk_error *err = NULL;
+    char *name = NULL;
+    CHECK(nk_passwd_name(pw, 1234, &name, &err) == 0);
+    CHECK_STREQ(name, "user"); /* the first entry wins, as getpwuid's */
+    free(name);
+    name = NULL;
+    CHECK(nk_passwd_name(pw, 12, &name, &err) == 0 && name == NULL);
+    CHECK(nk_passwd_name("/nonexistent/passwd", 0, &name, &err) == 0 && name == NULL);
+    nk_error_free(err);
+}
+
 /* Runs in a child: stdout to a pipe, fd 3 preserved, many others open. */
 typedef struct exec_case {
     int out_fd;
