@@ -62,6 +62,30 @@ teardown() {
     assert_no_cgroup
 }
 
+@test "cgroupv2: blockIO throttles land in io.max for their device; cpu.idle 1" {
+    # a loop device gives the throttles a real block device to name
+    modprobe loop 2>/dev/null || true
+    truncate -s 16M "$BUNDLE/disk"
+    local dev maj min
+    dev="$(losetup -f --show "$BUNDLE/disk")"
+    maj=$((0x$(stat -c %t "$dev")))
+    min=$((0x$(stat -c %T "$dev")))
+    update_config '.linux.resources.blockIO = {
+            "throttleReadBpsDevice": [{"major": $maj, "minor": $min, "rate": 1048576}],
+            "throttleWriteIOPSDevice": [{"major": $maj, "minor": $min, "rate": 100}]}
+        | .linux.resources.cpu = {"idle": 1}' --argjson maj "$maj" --argjson min "$min"
+    set_probe sleep=30
+    nook create "$ID" </dev/null >/dev/null 2>&1 || { losetup -d "$dev"; fail "create failed"; }
+    local io idle
+    io="$(grep "^$maj:$min " "$(cg_dir x)/io.max" || true)"
+    idle="$(cg_read x cpu.idle)"
+    nook delete --force "$ID"
+    losetup -d "$dev"
+    assert_equal "$io" "$maj:$min rbps=1048576 wbps=max riops=max wiops=100"
+    assert_equal "$idle" 1
+    assert_no_cgroup
+}
+
 @test "cgroupv2: shares map through the quadratic curve; -1 and limit==swap like runc" {
     update_config '.linux.resources.cpu = {"shares": 2}
         | .linux.resources.memory = {"limit": 33554432, "swap": 33554432}
