@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroups/cgroups.h"
 #include "init.h"
 #include "log.h"
 #include "namespaces/namespaces.h"
@@ -56,6 +57,7 @@ typedef struct nk_created {
     pid_t pid;
     int pidfd;
     nk_seccomp_prog seccomp;
+    nk_cgroup cg;
 } nk_created;
 
 static void created_release(nk_created *c)
@@ -65,6 +67,7 @@ static void created_release(nk_created *c)
     c->config = NULL;
     nk_closep(&c->pidfd);
     nk_seccomp_prog_clear(&c->seccomp);
+    nk_cgroup_release(&c->cg);
 }
 
 static int resolve_rootfs(const char *bundle, const oci_config *cfg, char **out, nk_error **err)
@@ -120,6 +123,7 @@ static int save_initial_state(const nk_created *c, const char *bundle, const cha
     s.owner = "";
     const oci_namespace *pidns = oci_config_namespace(c->config, OCI_NS_PID);
     s.own_pid_ns = pidns != NULL && pidns->path == NULL;
+    s.cgroup_path = c->cg.path;
     if (nk_proc_stat(c->pid, &s.init_start_time, NULL) < 0) {
         free(s.created);
         return nk_err(err, errno, "container init exited during create");
@@ -169,6 +173,11 @@ static int wait_ready(const nk_created *c, int sync_fd, const char *bundle, nk_e
     return 0;
 }
 
+static int place_in_cgroup(pid_t pid, void *arg, nk_error **err)
+{
+    return nk_cgroup_place(arg, pid, err);
+}
+
 /* Spawn init and wait until it reports READY (or its error). */
 static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, const char *bundle,
                       const char *rootfs, nk_error **err)
@@ -208,7 +217,9 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         .arg = &ic,
         .sync_parent = sync[0],
         .sync_child = sync[1],
-        .cgroup_fd = -1,
+        .cgroup_fd = c->cg.clone_fd,
+        .before_go = place_in_cgroup,
+        .before_go_arg = &c->cg,
     };
     int ret = nk_ns_spawn(&sp, err);
     c->pid = sp.pid;
@@ -236,6 +247,10 @@ static void abort_create(nk_created *c)
             ;
     }
     nk_error *ignored = NULL;
+    if (c->cg.created)
+        nk_cgroup_destroy(c->cg.path, &ignored);
+    nk_error_free(ignored);
+    ignored = NULL;
     nk_state_dir_remove(&c->dir, &ignored);
     nk_error_free(ignored);
 }
@@ -289,6 +304,10 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     /* init comes back to us if an intermediate process forked it */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         nk_debug(ctx, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
+    if (nk_cgroup_create(c->config, o->id, &c->cg, err) < 0) {
+        abort_create(c);
+        return -1;
+    }
     if (spawn_init(ctx, o, c, bundle, rootfs, err) < 0 ||
         save_initial_state(c, bundle, rootfs, err) < 0 ||
         write_pid_file(o->pid_file, c->pid, err) < 0) {
@@ -351,6 +370,15 @@ int nk_container_start(nk_context *ctx, const char *id, nk_error **err)
 
 /* ---------- run ---------- */
 
+/* The cgroup first: a state dir without a cgroup can still be deleted,
+ * a cgroup without a state dir would be lost. */
+static int remove_container(nk_state_dir *d, const char *cgroup_path, nk_error **err)
+{
+    if (cgroup_path != NULL && nk_cgroup_destroy(cgroup_path, err) < 0)
+        return -1;
+    return nk_state_dir_remove(d, err);
+}
+
 int nk_container_run(nk_context *ctx, const nk_create_opts *o, int *exit_status, nk_error **err)
 {
     *exit_status = 0;
@@ -371,7 +399,7 @@ int nk_container_run(nk_context *ctx, const nk_create_opts *o, int *exit_status,
             struct stat st;
             flock(c.dir.fd, LOCK_EX);
             if (fstat(c.dir.fd, &st) == 0 && st.st_nlink > 0) /* not deleted meanwhile */
-                ret = nk_state_dir_remove(&c.dir, err);
+                ret = remove_container(&c.dir, c.cg.path, err);
         }
     }
     if (!o->detach)
@@ -493,7 +521,7 @@ int nk_container_delete(nk_context *ctx, const char *id, bool force, nk_error **
             ret = kill_and_wait(s, err);
     }
     if (ret == 0)
-        ret = nk_state_dir_remove(&d, err);
+        ret = remove_container(&d, s != NULL ? s->cgroup_path : NULL, err);
     nk_state_dir_close(&d);
     return ret;
 }
