@@ -273,10 +273,12 @@ start_listener() {
     assert_line --partial "notified nr=110 arch=0xc000003e"
 }
 
-@test "NOTIFY: the listener's errno answer and its return value reach the container" {
+@test "NOTIFY without noNewPrivileges, with WAIT_KILLABLE_RECV: the listener's errno answer reaches the container" {
     start_listener errno=13
     profile '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: $s,
+        flags: ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", "SECCOMP_FILTER_FLAG_TSYNC"],
         syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}' --arg s "$SOCK"
+    # loaded before the capability change, so the notify fd travels from there
     update_config '.process.noNewPrivileges = false'
     set_probe syscall=110 syscall=39
     run nook run "$ID"
@@ -285,7 +287,7 @@ start_listener() {
     assert_line "syscall=39 ret=1 errno=0"
 }
 
-@test "NOTIFY with the run output: the answer value" {
+@test "NOTIFY under run: the listener's return value reaches the container" {
     start_listener val=4242
     profile '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: $s,
         syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}' --arg s "$SOCK"
