@@ -210,6 +210,28 @@ check_op() {
 
 # ---- where the filter goes in --------------------------------------------------------
 
+@test "with noNewPrivileges the filter goes in after start, right before execve (read from the host)" {
+    deny_yield SCMP_ACT_ERRNO 'errnoRet: 42'
+    set_probe pause
+    nook create "$ID" >/dev/null 2>&1 </dev/null
+    local pid
+    pid="$(container_pid "$ID")"
+    # init waits for start unfiltered: nothing of nook's own runs under the filter
+    run cat "/proc/$pid/status"
+    [ "$(status_field Seccomp)" = 0 ]
+    nook start "$ID"
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [ "$(readlink "/proc/$pid/exe")" = /bin/nook-probe ] && break
+        sleep 0.05
+    done
+    run cat "/proc/$pid/status"
+    [ "$(status_field Seccomp)" = 2 ]
+    [ "$(status_field Seccomp_filters)" = 1 ]
+    [ "$(status_field NoNewPrivs)" = 1 ]
+    nook delete -f "$ID"
+}
+
 @test "without noNewPrivileges the filter is loaded while nook still has CAP_SYS_ADMIN" {
     # the default profile: nook's own setup after the load (user switch,
     # capabilities, the start handshake, execve) must get through it
