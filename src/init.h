@@ -22,6 +22,7 @@ typedef struct nk_init_cfg {
     bool no_new_keyring;
     const nk_seccomp_prog *seccomp; /* compiled linux.seccomp, NULL without */
     const int *host_fds;            /* nook's own fds (state dir, log): closed first thing */
+    int *idmap_fds; /* per config mount, detached idmapped trees (rootfs/rootfs.h) */
     size_t n_host_fds;
 } nk_init_cfg;
 

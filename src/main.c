@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cloned_binary.h"
 #include "commands/args.h"
 #include "commands/commands.h"
 #include "log.h"
@@ -206,6 +208,14 @@ int main(int argc, char **argv)
     bool version = false;
     int cmd_index = argc;
 
+    /* a container sharing the host's pid namespace must not open nook's
+     * /proc/<pid>/exe or fds either (SECURITY.md rule 5). Rootless nook
+     * writes its child's uid/gid maps through /proc/<pid>, which the kernel
+     * refuses for a non-dumpable child: there init turns it off itself once
+     * the maps are written (nk_process_enter). */
+    if (geteuid() == 0)
+        (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
     int r = parse_global(&ctx, argc, argv, &cmd_index, &version, &err);
     if (r == NK_ARGS_HELP) {
         print_global_help();
@@ -222,6 +232,13 @@ int main(int argc, char **argv)
     if (cmd_index >= argc) {
         print_global_help();
         return 0;
+    }
+    /* the commands that put a nook process into a container's namespaces */
+    const char *name = argv[cmd_index];
+    if ((strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0) &&
+        nk_reexec_from_sealed_copy(argv, &err) < 0) {
+        nk_log_error(&ctx, err);
+        return 1;
     }
     if (nk_log_open(&ctx, &err) < 0) {
         nk_log_error(&ctx, err);

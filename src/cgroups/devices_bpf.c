@@ -92,25 +92,41 @@ static int sys_bpf(int cmd, union bpf_attr *attr)
     return (int)syscall(SYS_bpf, cmd, attr, sizeof(*attr));
 }
 
-static int load(const prog *p, nk_error **err)
+static int load_with_log(const prog *p, char *log, uint32_t log_size)
 {
-    char log[4096] = "";
     union bpf_attr a;
     memset(&a, 0, sizeof(a));
     a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
     a.insns = (uint64_t)(uintptr_t)p->v;
     a.insn_cnt = (uint32_t)p->n;
     a.license = (uint64_t)(uintptr_t) "Apache";
-    a.log_buf = (uint64_t)(uintptr_t)log;
-    a.log_size = sizeof(log);
-    a.log_level = 1;
-    int fd = sys_bpf(BPF_PROG_LOAD, &a);
-    if (fd < 0) {
-        log[strcspn(log, "\n")] = '\0'; /* the verifier's first line says why */
-        return nk_err(err, errno, "linux.resources.devices: load the eBPF device filter%s%.200s",
-                      log[0] ? ": " : "", log);
+    if (log != NULL) {
+        a.log_buf = (uint64_t)(uintptr_t)log;
+        a.log_size = log_size;
+        a.log_level = 1;
     }
-    return fd;
+    return sys_bpf(BPF_PROG_LOAD, &a);
+}
+
+static int load(const prog *p, nk_error **err)
+{
+    /* no verifier log on the way that works: a log that does not fit its
+     * buffer turns a good program into ENOSPC */
+    int fd = load_with_log(p, NULL, 0);
+    if (fd >= 0)
+        return fd;
+    int e = errno;
+    enum { LOG_SIZE = 65536 };
+    _cleanup_free_ char *log = xzalloc(LOG_SIZE);
+    (void)load_with_log(p, log, LOG_SIZE);
+    /* the verifier's last complete line says why */
+    size_t len = strlen(log);
+    while (len > 0 && log[len - 1] == '\n')
+        log[--len] = '\0';
+    char *last = strrchr(log, '\n');
+    const char *why = last != NULL ? last + 1 : log;
+    return nk_err(err, e, "linux.resources.devices: load the eBPF device filter%s%.200s",
+                  why[0] ? ": " : "", why);
 }
 
 /* ids of the device programs attached to the cgroup now */

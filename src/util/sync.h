@@ -15,6 +15,7 @@ typedef enum nk_sync_type {
     NK_SYNC_READY,      /* init -> parent: set up, waiting for start */
     NK_SYNC_ERROR,      /* child -> parent: value = errno, payload = text */
     NK_SYNC_SECCOMP_FD, /* child -> parent: carries the seccomp notify fd (SCM_RIGHTS) */
+    NK_SYNC_HOOKS,      /* init -> parent: run prestart/createRuntime hooks, then GO */
 } nk_sync_type;
 
 #define NK_SYNC_MAX_PAYLOAD 4096

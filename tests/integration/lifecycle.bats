@@ -393,6 +393,13 @@ fake_pid_reuse() {
     done
 }
 
+@test "delete --force of a missing id succeeds quietly, like runc (podman and the shim rely on it)" {
+    run nook delete --force nk-missing
+    assert_success
+    assert_output ""
+    [ ! -e "$NOOK_ROOT/nk-missing" ]
+}
+
 @test "start of a running container fails and leaves it running" {
     set_probe pause
     run_detached
