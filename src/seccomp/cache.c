@@ -1,6 +1,6 @@
 /* The compiled-BPF cache: <root>/.seccomp-cache/<key>, where key is the
  * SHA-256 of everything the program depends on (the profile's rules, the
- * libseccomp version, the native arch, this file format). libseccomp takes
+ * libseccomp version, the native arch, nook's version, this file format). libseccomp takes
  * milliseconds for a big profile on every create; a verified read takes
  * microseconds.
  *
@@ -61,7 +61,10 @@ static void cache_key(const oci_seccomp *sc, uint8_t key[NK_SHA256_LEN])
 {
     nk_sha256 h;
     nk_sha256_init(&h);
+    /* magic's last byte is the version of how profiles are compiled: bump it
+     * when compile.c changes what a profile means */
     nk_sha256_update(&h, magic, sizeof(magic));
+    hash_str(&h, NOOK_VERSION);
     hash_str(&h, nk_seccomp_lib_version());
     hash_u64(&h, seccomp_arch_native());
     hash_str(&h, sc->default_action);
