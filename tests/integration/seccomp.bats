@@ -477,3 +477,16 @@ bad_profile() {
     bad_profile '.linux.seccomp.syscalls[0].action = "SCMP_ACT_NOTIFY"' \
         'linux.seccomp.listenerPath: is required with SCMP_ACT_NOTIFY'
 }
+
+# ---- features ------------------------------------------------------------------------
+
+@test "features: the seccomp object lists what the tests above prove works" {
+    run "$NOOK" features
+    assert_success
+    printf '%s' "$output" | jq -e '.linux.seccomp
+        | .enabled == true
+        and (.actions | length) == 9 and (.operators | length) == 7
+        and (["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"] - .archs) == []
+        and (.supportedFlags - .knownFlags) == []
+        and (.knownFlags | length) == 4' >/dev/null || fail "features: $output"
+}
