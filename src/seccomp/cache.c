@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "seccomp/sha256.h"
@@ -157,7 +158,8 @@ int nk_seccomp_cache_get(const char *root, const oci_seccomp *sc, void **insns, 
     return 0;
 }
 
-/* Keeps the directory bounded: drop the least recently written entry. */
+/* Keeps the directory bounded: drop the least recently written entry, and
+ * temporary files older than a minute. */
 static void evict(int dir)
 {
     int dup = fcntl(dir, F_DUPFD_CLOEXEC, 0);
@@ -171,10 +173,18 @@ static void evict(int dir)
     size_t count = 0;
     char oldest[sizeof(de->d_name)] = "";
     struct timespec when = {0};
+    time_t now = time(NULL);
     while ((de = readdir(d)) != NULL) {
         struct stat st;
-        if (de->d_name[0] == '.' || fstatat(dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            fstatat(dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             continue;
+        /* a writer killed before its rename left this behind */
+        if (strncmp(de->d_name, ".tmp.", 5) == 0) {
+            if (now - st.st_mtim.tv_sec > 60)
+                unlinkat(dir, de->d_name, 0);
+            continue;
+        }
         count++;
         if (oldest[0] == '\0' || st.st_mtim.tv_sec < when.tv_sec ||
             (st.st_mtim.tv_sec == when.tv_sec && st.st_mtim.tv_nsec < when.tv_nsec)) {
