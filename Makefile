@@ -91,6 +91,14 @@ build/nook-seccomp-listener: tests/helper/nook-seccomp-listener.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
+# make bench-seccomp: median cost of a 300-rule profile, compiled vs cached.
+.PHONY: bench-seccomp
+bench-seccomp: build/bench/seccomp_compile
+	@build/bench/seccomp_compile 100
+build/bench/seccomp_compile: tests/bench/seccomp_compile.c $(CORE_SRCS:%.c=build/obj/%.o)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -o $@ $< $(CORE_SRCS:%.c=build/obj/%.o) $(LDLIBS)
+
 # Unit tests link the core objects directly (no main.c).
 build/tests/%: tests/unit/%.c $(CORE_SRCS:%.c=build/obj/%.o) tests/unit/unit.h
 	@mkdir -p $(@D)

@@ -1,6 +1,6 @@
 /* The compiled-BPF cache: <root>/.seccomp-cache/<key>, where key is the
  * SHA-256 of everything the program depends on (the profile's rules, the
- * libseccomp version, the native arch, this file format). libseccomp takes
+ * libseccomp version, the native arch, nook's version, this file format). libseccomp takes
  * milliseconds for a big profile on every create; a verified read takes
  * microseconds.
  *
@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "seccomp/sha256.h"
@@ -61,7 +62,10 @@ static void cache_key(const oci_seccomp *sc, uint8_t key[NK_SHA256_LEN])
 {
     nk_sha256 h;
     nk_sha256_init(&h);
+    /* magic's last byte is the version of how profiles are compiled: bump it
+     * when compile.c changes what a profile means */
     nk_sha256_update(&h, magic, sizeof(magic));
+    hash_str(&h, NOOK_VERSION);
     hash_str(&h, nk_seccomp_lib_version());
     hash_u64(&h, seccomp_arch_native());
     hash_str(&h, sc->default_action);
@@ -154,7 +158,8 @@ int nk_seccomp_cache_get(const char *root, const oci_seccomp *sc, void **insns, 
     return 0;
 }
 
-/* Keeps the directory bounded: drop the least recently written entry. */
+/* Keeps the directory bounded: drop the least recently written entry, and
+ * temporary files older than a minute. */
 static void evict(int dir)
 {
     int dup = fcntl(dir, F_DUPFD_CLOEXEC, 0);
@@ -168,10 +173,18 @@ static void evict(int dir)
     size_t count = 0;
     char oldest[sizeof(de->d_name)] = "";
     struct timespec when = {0};
+    time_t now = time(NULL);
     while ((de = readdir(d)) != NULL) {
         struct stat st;
-        if (de->d_name[0] == '.' || fstatat(dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            fstatat(dir, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             continue;
+        /* a writer killed before its rename left this behind */
+        if (strncmp(de->d_name, ".tmp.", 5) == 0) {
+            if (now - st.st_mtim.tv_sec > 60)
+                unlinkat(dir, de->d_name, 0);
+            continue;
+        }
         count++;
         if (oldest[0] == '\0' || st.st_mtim.tv_sec < when.tv_sec ||
             (st.st_mtim.tv_sec == when.tv_sec && st.st_mtim.tv_nsec < when.tv_nsec)) {

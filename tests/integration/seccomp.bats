@@ -210,14 +210,39 @@ check_op() {
 
 # ---- where the filter goes in --------------------------------------------------------
 
-@test "without noNewPrivileges the filter is loaded while nook still has CAP_SYS_ADMIN" {
+@test "with noNewPrivileges the filter goes in after start, right before execve (read from the host)" {
     deny_yield SCMP_ACT_ERRNO 'errnoRet: 42'
-    update_config '.process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000}'
+    set_probe pause
+    nook create "$ID" >/dev/null 2>&1 </dev/null
+    local pid
+    pid="$(container_pid "$ID")"
+    # init waits for start unfiltered: nothing of nook's own runs under the filter
+    run cat "/proc/$pid/status"
+    [ "$(status_field Seccomp)" = 0 ]
+    nook start "$ID"
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [ "$(readlink "/proc/$pid/exe")" = /bin/nook-probe ] && break
+        sleep 0.05
+    done
+    run cat "/proc/$pid/status"
+    [ "$(status_field Seccomp)" = 2 ]
+    [ "$(status_field Seccomp_filters)" = 1 ]
+    [ "$(status_field NoNewPrivs)" = 1 ]
+    nook delete -f "$ID"
+}
+
+@test "without noNewPrivileges the filter is loaded while nook still has CAP_SYS_ADMIN" {
+    # the default profile: nook's own setup after the load (user switch,
+    # capabilities, the start handshake, execve) must get through it
+    update_config '.linux.seccomp.syscalls[0].names -= ["sched_yield"]
+        | .process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000, additionalGids: [5]}'
     set_probe ids syscall=24 cat=/proc/self/status
     run nook run "$ID"
     assert_success
     assert_line "uid=1000"
-    assert_line "syscall=24 ret=-1 errno=42"
+    assert_line "groups=5"
+    assert_line "syscall=24 ret=-1 errno=38"
     [ "$(status_field Seccomp)" = 2 ]
     [ "$(status_field NoNewPrivs)" = 0 ]
 }
@@ -270,10 +295,12 @@ start_listener() {
     assert_line --partial "notified nr=110 arch=0xc000003e"
 }
 
-@test "NOTIFY: the listener's errno answer and its return value reach the container" {
+@test "NOTIFY without noNewPrivileges, with WAIT_KILLABLE_RECV: the listener's errno answer reaches the container" {
     start_listener errno=13
     profile '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: $s,
+        flags: ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", "SECCOMP_FILTER_FLAG_TSYNC"],
         syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}' --arg s "$SOCK"
+    # loaded before the capability change, so the notify fd travels from there
     update_config '.process.noNewPrivileges = false'
     set_probe syscall=110 syscall=39
     run nook run "$ID"
@@ -282,7 +309,7 @@ start_listener() {
     assert_line "syscall=39 ret=1 errno=0"
 }
 
-@test "NOTIFY with the run output: the answer value" {
+@test "NOTIFY under run: the listener's return value reaches the container" {
     start_listener val=4242
     profile '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: $s,
         syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}' --arg s "$SOCK"
@@ -449,4 +476,17 @@ bad_profile() {
     write_default_config
     bad_profile '.linux.seccomp.syscalls[0].action = "SCMP_ACT_NOTIFY"' \
         'linux.seccomp.listenerPath: is required with SCMP_ACT_NOTIFY'
+}
+
+# ---- features ------------------------------------------------------------------------
+
+@test "features: the seccomp object lists what the tests above prove works" {
+    run "$NOOK" features
+    assert_success
+    printf '%s' "$output" | jq -e '.linux.seccomp
+        | .enabled == true
+        and (.actions | length) == 9 and (.operators | length) == 7
+        and (["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"] - .archs) == []
+        and (.supportedFlags - .knownFlags) == []
+        and (.knownFlags | length) == 4' >/dev/null || fail "features: $output"
 }
