@@ -44,8 +44,18 @@ refused() {
 
 @test "spec: process.scheduler sets policy, priority and nice (sched_getattr)" {
     update_config '.process.scheduler = {policy: "SCHED_RR", priority: 7}'
+    # v1 with RT group scheduling: a new cgroup has no RT budget, so SCHED_RR
+    # needs one in the container's cgroup and its parent (as with runc)
+    local rt=/sys/fs/cgroup/cpu/nook/cpu.rt_runtime_us old_rt=
+    if [ -e /sys/fs/cgroup/cpu/cpu.rt_runtime_us ]; then
+        mkdir -p /sys/fs/cgroup/cpu/nook
+        old_rt="$(cat "$rt")"
+        [ "$old_rt" -ge 10000 ] || echo 10000 >"$rt"
+        update_config '.linux.resources.cpu = {realtimeRuntime: 10000, realtimePeriod: 1000000}'
+    fi
     set_probe sched
     run nook run "$ID"
+    [ -z "$old_rt" ] || echo "$old_rt" >"$rt"
     assert_success
     [[ "$(probe_get sched)" == 2:0:7:* ]]
     update_config '.process.scheduler = {policy: "SCHED_BATCH", nice: 5, flags: ["SCHED_FLAG_RESET_ON_FORK"]}'
