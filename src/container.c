@@ -25,6 +25,7 @@
 #include "state.h"
 #include "terminal.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/proc.h"
 #include "util/sync.h"
@@ -54,6 +55,7 @@ typedef struct nk_created {
     oci_config *config;
     pid_t pid;
     int pidfd;
+    int sync_fd; /* to init until create is complete: init dies with it */
 } nk_created;
 
 static void created_release(nk_created *c)
@@ -62,6 +64,7 @@ static void created_release(nk_created *c)
     oci_config_free(c->config);
     c->config = NULL;
     nk_closep(&c->pidfd);
+    nk_closep(&c->sync_fd);
 }
 
 static int resolve_rootfs(const char *bundle, const oci_config *cfg, char **out, nk_error **err)
@@ -90,6 +93,7 @@ static int write_oom_score_adj(pid_t pid, const oci_process *p, nk_error **err)
     int n = snprintf(val, sizeof(val), "%d", p->oom_score_adj);
     if (nk_write_file_at(AT_FDCWD, path, val, (size_t)n, err) < 0)
         return nk_err_wrap(err, "process.oomScoreAdj");
+    NK_FAULT_POINT("create.after_oom_score");
     return 0;
 }
 
@@ -99,12 +103,14 @@ static int write_pid_file(const char *path, pid_t pid, nk_error **err)
         return 0;
     char buf[16];
     int n = snprintf(buf, sizeof(buf), "%d", (int)pid); /* no newline: the shim Atoi()s it */
+    NK_FAULT_POINT("create.before_pid_file");
     return nk_write_file_atomic(path, buf, (size_t)n, 0644, err);
 }
 
 static int save_initial_state(const nk_created *c, const char *bundle, const char *rootfs,
                               nk_error **err)
 {
+    NK_FAULT_POINT("create.before_state_save");
     nk_state s = {0};
     s.oci_version = c->config->oci_version;
     s.id = c->dir.id;
@@ -122,6 +128,7 @@ static int save_initial_state(const nk_created *c, const char *bundle, const cha
         return nk_err(err, errno, "container init exited during create");
     }
     int ret = nk_state_save(&c->dir, &s, err);
+    NK_FAULT_POINT("create.after_state_save");
     free(s.created);
     return ret;
 }
@@ -134,6 +141,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
     _cleanup_close_ int fifo_fd = -1, console_fd = -1;
     if (mkfifoat(c->dir.fd, NK_EXEC_FIFO, 0600) < 0)
         return nk_err(err, errno, "mkfifo `%s/%s`", c->dir.path, NK_EXEC_FIFO);
+    NK_FAULT_POINT("create.after_fifo");
     /* O_RDWR never blocks on a fifo; init then blocks in read() until start */
     fifo_fd = openat(c->dir.fd, NK_EXEC_FIFO, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
     if (fifo_fd < 0)
@@ -143,6 +151,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         return -1;
     if (nk_sync_pair(sync, err) < 0)
         return -1;
+    c->sync_fd = sync[0];
     int host_fds[] = {c->dir.fd, ctx->log_fd, sync[0]};
     nk_init_cfg ic = {
         .config = c->config,
@@ -167,6 +176,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         .cgroup_fd = -1,
     };
     int ret = nk_ns_spawn(&sp, err);
+    NK_FAULT_POINT("create.after_spawn");
     c->pid = sp.pid;
     c->pidfd = NK_TAKE_FD(sp.pidfd);
     nk_spawn_release(&sp);
@@ -176,7 +186,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         ret = write_oom_score_adj(c->pid, &c->config->process, err);
     if (ret == 0)
         ret = nk_sync_expect(sync[0], NK_SYNC_READY, &msg, err);
-    close(sync[0]);
+    NK_FAULT_POINT("create.after_ready");
     return ret;
 }
 
@@ -207,7 +217,7 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
                      nk_error **err)
 {
     memset(c, 0, sizeof(*c));
-    c->dir.fd = c->pidfd = -1;
+    c->dir.fd = c->pidfd = c->sync_fd = -1;
     if (nk_validate_id(o->id, err) < 0)
         return -1;
     if (ctx->systemd_cgroup)
@@ -229,21 +239,26 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     _cleanup_free_ char *rootfs = NULL;
     if (resolve_rootfs(bundle, c->config, &rootfs, err) < 0)
         return -1;
+    NK_FAULT_POINT("create.before_state_dir");
     if (nk_state_dir_create(ctx, o->id, &c->dir, err) < 0) {
         /* only remove what we made: EEXIST means another container's dir */
         if (c->dir.fd >= 0)
             abort_create(c);
         return -1;
     }
+    NK_FAULT_POINT("create.after_state_dir");
     /* init comes back to us if an intermediate process forked it */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         nk_debug(ctx, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
     if (spawn_init(ctx, o, c, bundle, rootfs, err) < 0 ||
         save_initial_state(c, bundle, rootfs, err) < 0 ||
-        write_pid_file(o->pid_file, c->pid, err) < 0) {
+        write_pid_file(o->pid_file, c->pid, err) < 0 ||
+        nk_sync_send(c->sync_fd, NK_SYNC_GO, 0, NULL, err) < 0) {
         abort_create(c);
         return -1;
     }
+    nk_closep(&c->sync_fd);
+    NK_FAULT_POINT("create.done");
     nk_debug(ctx, "container %s created, init pid %d", o->id, (int)c->pid);
     return 0;
 }
@@ -269,6 +284,7 @@ static int write_exec_fifo(const nk_state_dir *d, nk_error **err)
     }
     if (nk_write_all(fd, "0", 1) < 0)
         return nk_err(err, errno, "write `%s`", NK_EXEC_FIFO);
+    NK_FAULT_POINT("start.after_fifo_write");
     if (unlinkat(d->fd, NK_EXEC_FIFO, 0) < 0)
         return nk_err(err, errno, "remove `%s`", NK_EXEC_FIFO);
     return 0;
@@ -283,6 +299,7 @@ static int start_locked(const nk_state_dir *d, nk_error **err)
         return nk_err(err, 0, "cannot start a container that has stopped");
     if (strcmp(s->status, "created") != 0)
         return nk_err(err, 0, "cannot start an already %s container", s->status);
+    NK_FAULT_POINT("start.before_fifo_write");
     return write_exec_fifo(d, err);
 }
 
@@ -313,9 +330,11 @@ int nk_container_run(nk_context *ctx, const nk_create_opts *o, int *exit_status,
     if (ret == 0 && (ret = start_locked(&c.dir, err)) < 0)
         abort_create(&c);
     if (ret == 0 && !o->detach) {
+        NK_FAULT_POINT("run.after_start");
         /* let kill/delete from other callers in while the container runs */
         flock(c.dir.fd, LOCK_UN);
         ret = nk_wait_forwarding(c.pid, c.pidfd, &forwarded, exit_status, err);
+        NK_FAULT_POINT("run.after_wait");
         if (ret == 0 && !o->keep) {
             struct stat st;
             flock(c.dir.fd, LOCK_EX);
@@ -406,6 +425,7 @@ int nk_container_kill(nk_context *ctx, const char *id, int sig, bool all, nk_err
             return 0;
         return nk_err(err, 0, "container not running");
     }
+    NK_FAULT_POINT("kill.before_signal");
     return nk_signal_container(s->pid, s->init_start_time, s->own_pid_ns && all, sig, err);
 }
 
@@ -415,6 +435,7 @@ static int kill_and_wait(const nk_state *s, nk_error **err)
 {
     if (nk_signal_container(s->pid, s->init_start_time, s->own_pid_ns, SIGKILL, err) < 0)
         return -1;
+    NK_FAULT_POINT("delete.after_signal");
     return nk_wait_gone(s->pid, s->init_start_time, 10000, err);
 }
 
@@ -428,6 +449,7 @@ int nk_container_delete(nk_context *ctx, const char *id, bool force, nk_error **
         return -1;
     }
     _cleanup_state_ nk_state *s = NULL;
+    NK_FAULT_POINT("delete.after_lock");
     int ret = nk_state_load(&d, &s, err);
     if (ret < 0 && faccessat(d.fd, "state.json", F_OK, 0) < 0) {
         /* no state.json and we hold the lock: a create that was killed before
@@ -441,6 +463,7 @@ int nk_container_delete(nk_context *ctx, const char *id, bool force, nk_error **
         else
             ret = kill_and_wait(s, err);
     }
+    NK_FAULT_POINT("delete.before_remove");
     if (ret == 0)
         ret = nk_state_dir_remove(&d, err);
     nk_state_dir_close(&d);

@@ -14,6 +14,7 @@
 #include "rootfs/rootfs.h"
 #include "terminal.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 #include "util/sync.h"
 
 #define KEYCTL_JOIN_SESSION_KEYRING 1
@@ -159,11 +160,13 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
     reset_signals();
     if (setsid() < 0)
         return nk_err(err, errno, "setsid");
+    NK_FAULT_POINT("init.after_setsid");
     /* relative bind-mount sources are relative to the bundle, as with runc */
     if (chdir(c->bundle) < 0)
         return nk_err(err, errno, "chdir to the bundle `%s`", c->bundle);
     if (become_ns_root(cfg, err) < 0 || join_keyring(c, err) < 0)
         return -1;
+    NK_FAULT_POINT("init.after_keyring");
 
     nk_rootfs_opts ro = {
         .config = cfg,
@@ -175,13 +178,22 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
     };
     if (nk_rootfs_prepare(&ro, err) < 0 || setup_terminal(c, err) < 0)
         return -1;
+    NK_FAULT_POINT("init.after_rootfs_prepare");
     nk_closep(&c->console_fd);
     if (set_names(cfg, err) < 0 || nk_rootfs_finalize(&ro, err) < 0)
         return -1;
+    NK_FAULT_POINT("init.after_rootfs_finalize");
     /* looked up as the container's user, after the user switch, like runc */
     if (nk_process_setup(&cfg->process, err) < 0 || nk_process_lookup(&cfg->process, exe, err) < 0)
         return -1;
+    NK_FAULT_POINT("init.after_process_setup");
     if (nk_sync_send(c->sync_fd, NK_SYNC_READY, 0, NULL, err) < 0)
+        return -1;
+    NK_FAULT_POINT("init.after_ready");
+    /* GO: the parent saved our state. If it died before, nobody could ever
+     * start or find us: exit instead of waiting on exec.fifo forever. */
+    nk_sync_msg msg;
+    if (nk_sync_expect(c->sync_fd, NK_SYNC_GO, &msg, err) < 0)
         return -1;
     return wait_for_start(c->fifo_fd, err);
 }
@@ -190,8 +202,10 @@ int nk_init_main(void *arg, nk_error **err)
 {
     nk_init_cfg *c = arg;
     _cleanup_free_ char *exe = NULL;
+    NK_FAULT_POINT("init.after_go");
     if (init_steps(c, &exe, err) < 0)
         return -1;
+    NK_FAULT_POINT("init.after_start");
     /* the parent stopped listening at READY: from here an error can only be
      * told on the container's own stderr */
     if (nk_process_exec(&c->config->process, exe, c->preserve_fds, err) < 0) {
