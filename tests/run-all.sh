@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs nook's test suites and prints one summary; builds nothing (make does).
 #
-#   tests/run-all.sh [unit|integration|all]      (default: all)
+#   tests/run-all.sh [unit|integration|fuzz|all]      (default: all)
 #
 # unit:        every build/tests/test_* binary; each ends with "N passed, M failed".
 # integration: every tests/integration/*.bats with `bats --tap`, zz-leftovers.bats last,
 #              against $NOOK (default build/nook).
+# fuzz:        tests/fuzz/run.sh: every build/fuzz/fuzz_* harness for FUZZ_SECONDS
+#              (default 60; 0 skips), one "passed" per harness that ran clean.
 # With NOOK_ASAN set (make check sets build/asan/nook), both run a second time
 # under ASan+UBSan: unit binaries from build/asan-tests, bats against $NOOK_ASAN.
 # Prints a line per suite, the output of what failed, and as its LAST line exactly
@@ -17,9 +19,9 @@ cd "$(dirname "$0")/.." || exit 2
 REPO_ROOT="$PWD"
 MODE="${1:-all}"
 case "$MODE" in
-unit | integration | all) ;;
+unit | integration | fuzz | all) ;;
 *)
-    echo "usage: $0 [unit|integration|all]" >&2
+    echo "usage: $0 [unit|integration|fuzz|all]" >&2
     exit 2
     ;;
 esac
@@ -152,13 +154,33 @@ run_integration() {
     done
 }
 
+run_fuzz() {
+    if [ "${FUZZ_SECONDS:-60}" = 0 ]; then
+        echo "fuzz: skipped (FUZZ_SECONDS=0)"
+        return
+    fi
+    local out="$LOGDIR/fuzz.log" start=$SECONDS summary
+    FUZZ_SECONDS="${FUZZ_SECONDS:-60}" tests/fuzz/run.sh >"$out" 2>&1
+    sed '$d' "$out"
+    summary="$(tail -n 1 "$out")"
+    if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        PASSED=$((PASSED + BASH_REMATCH[1]))
+        FAILED=$((FAILED + BASH_REMATCH[2]))
+    else
+        suite_line fuzz 0 1 0 $((SECONDS - start)) "did not finish"
+        FAILED=$((FAILED + 1))
+    fi
+}
+
 START=$SECONDS
 case "$MODE" in
 unit) run_unit ;;
 integration) run_integration ;;
+fuzz) run_fuzz ;;
 all)
     run_unit
     run_integration
+    run_fuzz
     ;;
 esac
 
@@ -171,8 +193,8 @@ if [ -n "${NOOK_ASAN:-}" ]; then
     export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
     echo "sanitizers: NOOK=$NOOK_ASAN"
     LABEL="asan/"
-    [ "$MODE" = integration ] || UNIT_DIR=build/asan-tests run_unit
-    [ "$MODE" = unit ] || NOOK="$NOOK_ASAN" run_integration
+    [ "$MODE" = integration ] || [ "$MODE" = fuzz ] || UNIT_DIR=build/asan-tests run_unit
+    [ "$MODE" = unit ] || [ "$MODE" = fuzz ] || NOOK="$NOOK_ASAN" run_integration
 fi
 
 echo "total: $PASSED passed, $FAILED failed, $SKIPPED skipped in $((SECONDS - START))s"
