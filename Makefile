@@ -3,6 +3,7 @@
 #   make deps       install build and test dependencies (apt-get, idempotent)
 #   make demo       build nook, a busybox bundle, and run a container in it
 #   make check      every test suite; last line "N passed, M failed"
+#                   (includes the cgroup v2 suites in one run-in-vm boot: make check-vm)
 #   make asan       ASan+UBSan build in build/asan/nook; make check runs every suite
 #                   with it too (CHECK_ASAN=0 to skip; NOOK=... to test another binary)
 #   make test-build fault-injection build in build/test/nook (NOOK_FAULT=<point>|list)
@@ -13,7 +14,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := libseccomp libcap yajl
+PKGS := libseccomp libcap yajl libcgroup
 VERSION := 0.1.0
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
@@ -22,7 +23,7 @@ BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Isrc \
 	-DNOOK_VERSION='"$(VERSION)"' -DNOOK_COMMIT='"$(GIT_COMMIT)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
-LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lyajl)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lyajl -lcgroup) -lm
 
 SRCS := $(shell find src -name '*.c' | LC_ALL=C sort)
 CORE_SRCS := $(filter-out src/main.c,$(SRCS))
@@ -42,7 +43,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 # a failed link must not leave a half-written build/nook that make thinks is fresh
 .DELETE_ON_ERROR:
 
-.PHONY: all deps demo check check-unit check-integration asan install uninstall format format-check clean helper test-build fuzz fuzz-build soak
+.PHONY: all deps demo check check-unit check-integration check-vm asan install uninstall format format-check clean helper test-build fuzz fuzz-build soak
 
 all: build/nook helper
 
@@ -137,6 +138,10 @@ check-unit: $(UNIT_BINS)
 
 check-integration: all
 	@NOOK=$(NOOK) tests/run-all.sh integration
+
+# The cgroup v2 suites in one VM boot (make check runs them too).
+check-vm: all
+	@tests/run-all.sh vm
 
 install: build/nook
 	install -D -m 0755 build/nook $(DESTDIR)$(PREFIX)/bin/nook

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroups/cgroups.h"
 #include "init.h"
 #include "log.h"
 #include "namespaces/namespaces.h"
@@ -32,6 +33,7 @@
 #include "util/xalloc.h"
 #include "validate.h"
 #include "container_signal.h"
+#include "container_ops.h"
 
 int nk_validate_id(const char *id, nk_error **err)
 {
@@ -56,6 +58,7 @@ typedef struct nk_created {
     pid_t pid;
     int pidfd;
     int sync_fd; /* to init until create is complete: init dies with it */
+    nk_cgroup cg;
 } nk_created;
 
 static void created_release(nk_created *c)
@@ -65,6 +68,7 @@ static void created_release(nk_created *c)
     c->config = NULL;
     nk_closep(&c->pidfd);
     nk_closep(&c->sync_fd);
+    nk_cgroup_release(&c->cg);
 }
 
 static int resolve_rootfs(const char *bundle, const oci_config *cfg, char **out, nk_error **err)
@@ -123,6 +127,7 @@ static int save_initial_state(const nk_created *c, const char *bundle, const cha
     s.owner = "";
     const oci_namespace *pidns = oci_config_namespace(c->config, OCI_NS_PID);
     s.own_pid_ns = pidns != NULL && pidns->path == NULL;
+    s.cgroup_path = c->cg.path;
     if (nk_proc_stat(c->pid, &s.init_start_time, NULL) < 0) {
         free(s.created);
         return nk_err(err, errno, "container init exited during create");
@@ -131,6 +136,11 @@ static int save_initial_state(const nk_created *c, const char *bundle, const cha
     NK_FAULT_POINT("create.after_state_save");
     free(s.created);
     return ret;
+}
+
+static int place_in_cgroup(pid_t pid, void *arg, nk_error **err)
+{
+    return nk_cgroup_place(arg, pid, err);
 }
 
 /* Spawn init and wait until it reports READY (or its error). */
@@ -173,7 +183,9 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         .arg = &ic,
         .sync_parent = sync[0],
         .sync_child = sync[1],
-        .cgroup_fd = -1,
+        .cgroup_fd = c->cg.clone_fd,
+        .before_go = place_in_cgroup,
+        .before_go_arg = &c->cg,
     };
     int ret = nk_ns_spawn(&sp, err);
     NK_FAULT_POINT("create.after_spawn");
@@ -203,6 +215,10 @@ static void abort_create(nk_created *c)
             ;
     }
     nk_error *ignored = NULL;
+    if (c->cg.created)
+        nk_cgroup_destroy(c->cg.path, &ignored);
+    nk_error_free(ignored);
+    ignored = NULL;
     nk_state_dir_remove(&c->dir, &ignored);
     nk_error_free(ignored);
 }
@@ -250,6 +266,10 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     /* init comes back to us if an intermediate process forked it */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         nk_debug(ctx, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
+    if (nk_cgroup_create(c->config, o->id, &c->cg, err) < 0) {
+        abort_create(c);
+        return -1;
+    }
     if (spawn_init(ctx, o, c, bundle, rootfs, err) < 0 ||
         save_initial_state(c, bundle, rootfs, err) < 0 ||
         write_pid_file(o->pid_file, c->pid, err) < 0 ||
@@ -317,6 +337,15 @@ int nk_container_start(nk_context *ctx, const char *id, nk_error **err)
 
 /* ---------- run ---------- */
 
+/* The cgroup first: a state dir without a cgroup can still be deleted,
+ * a cgroup without a state dir would be lost. */
+static int remove_container(nk_state_dir *d, const char *cgroup_path, nk_error **err)
+{
+    if (cgroup_path != NULL && nk_cgroup_destroy(cgroup_path, err) < 0)
+        return -1;
+    return nk_state_dir_remove(d, err);
+}
+
 int nk_container_run(nk_context *ctx, const nk_create_opts *o, int *exit_status, nk_error **err)
 {
     *exit_status = 0;
@@ -339,7 +368,7 @@ int nk_container_run(nk_context *ctx, const nk_create_opts *o, int *exit_status,
             struct stat st;
             flock(c.dir.fd, LOCK_EX);
             if (fstat(c.dir.fd, &st) == 0 && st.st_nlink > 0) /* not deleted meanwhile */
-                ret = nk_state_dir_remove(&c.dir, err);
+                ret = remove_container(&c.dir, c.cg.path, err);
         }
     }
     if (!o->detach)
@@ -418,6 +447,9 @@ int nk_container_kill(nk_context *ctx, const char *id, int sig, bool all, nk_err
     nk_state_dir_close(&d);
     if (ret < 0)
         return -1;
+    /* the cgroup knows every process, also after init died */
+    if (all && s->cgroup_path != NULL)
+        return nk_state_kill_all(s, sig, err);
     if (strcmp(s->status, "stopped") == 0) {
         /* the shim sends `kill --all ID 9` after init exited: nothing of the
          * container is left that nook can find, which is success */
@@ -433,6 +465,11 @@ int nk_container_kill(nk_context *ctx, const char *id, int sig, bool all, nk_err
 
 static int kill_and_wait(const nk_state *s, nk_error **err)
 {
+    /* through the cgroup first: it reaches a frozen init and all it forked */
+    if (nk_state_kill_leftovers(s, err) < 0)
+        return -1;
+    if (!nk_proc_is_alive(s->pid, s->init_start_time))
+        return 0;
     if (nk_signal_container(s->pid, s->init_start_time, s->own_pid_ns, SIGKILL, err) < 0)
         return -1;
     NK_FAULT_POINT("delete.after_signal");
@@ -462,10 +499,13 @@ int nk_container_delete(nk_context *ctx, const char *id, bool force, nk_error **
                 nk_err(err, 0, "cannot delete container %s that is not stopped: %s", id, s->status);
         else
             ret = kill_and_wait(s, err);
+    } else if (ret == 0) {
+        /* init is gone; what it left in the cgroup (shared pid namespace) goes too */
+        ret = nk_state_kill_leftovers(s, err);
     }
     NK_FAULT_POINT("delete.before_remove");
     if (ret == 0)
-        ret = nk_state_dir_remove(&d, err);
+        ret = remove_container(&d, s != NULL ? s->cgroup_path : NULL, err);
     nk_state_dir_close(&d);
     return ret;
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container_ops.h"
 #include "util/cleanup.h"
 #include "util/fault.h"
 #include "util/fs.h"
@@ -150,6 +151,13 @@ static const char *live_status(const nk_state_dir *d, const nk_state *s)
 {
     if (s->pid <= 0 || !nk_proc_is_alive(s->pid, s->init_start_time))
         return "stopped";
+    /* a frozen cgroup wins over created, as in runc */
+    bool paused = false;
+    nk_error *e = NULL;
+    if (nk_state_is_paused(s, &paused, &e) < 0)
+        nk_error_free(e); /* unreadable freezer: report what the process says */
+    if (paused)
+        return "paused";
     if (faccessat(d->fd, NK_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
         return "running";
     /* init holds exec.fifo open until start's byte arrives; a fifo without a

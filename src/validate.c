@@ -30,12 +30,6 @@ static int check_namespaces(const oci_config *c, nk_error **err)
     return 0;
 }
 
-static bool resources_set(const oci_resources *r)
-{
-    return r->has_memory || r->has_cpu || r->has_pids || r->has_pids_limit || r->has_blockio ||
-           r->has_network || r->n_hugepage_limits || r->n_rdma || r->unified.len;
-}
-
 /* Features later work brings; until then a config that asks for one fails
  * naming it (spec/FEATURES.md lists them as missing), never silently. */
 static int check_unimplemented(const oci_config *c, nk_error **err)
@@ -47,7 +41,6 @@ static int check_unimplemented(const oci_config *c, nk_error **err)
         if (cond)                                                                                  \
             return E("%s: not supported by this version of nook", path);                           \
     } while (0)
-    MISSING(l->has_resources && resources_set(&l->resources), "linux.resources");
     MISSING(l->has_seccomp, "linux.seccomp");
     MISSING(l->sysctl.len > 0, "linux.sysctl");
     MISSING(l->mount_label != NULL, "linux.mountLabel");

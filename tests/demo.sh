@@ -62,6 +62,50 @@ status=0
 "$NOOK" --root "$ROOT" run --bundle "$BUNDLE" "$ID" </dev/null || status=$?
 echo "demo: the container exited with status $status"
 
+# Part two: quotas. 50% of one CPU and 64 MiB, then watch the kernel hold them.
+CG_ID="$ID-limits"
+if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    cg() { echo "/sys/fs/cgroup/nook/$CG_ID"; }
+    cpu_usec() { awk '$1 == "usage_usec" { print $2 }' "$(cg)/cpu.stat"; }
+    throttled() { awk '$1 == "nr_throttled" { t = $2 } $1 == "nr_periods" { p = $2 } END { print t " of " p }' "$(cg)/cpu.stat"; }
+    oom_kills() { awk '$1 == "oom_kill" { print $2 }' "$(cg)/memory.events"; }
+    layout="cgroup v2"
+else
+    cg() { echo "/sys/fs/cgroup/$1/nook/$CG_ID"; }
+    cpu_usec() { echo $(($(cat "$(cg cpuacct)/cpuacct.usage") / 1000)); }
+    throttled() { awk '$1 == "nr_throttled" { t = $2 } $1 == "nr_periods" { p = $2 } END { print t " of " p }' "$(cg cpu)/cpu.stat"; }
+    oom_kills() { awk '$1 == "oom_kill" { print $2 }' "$(cg memory)/memory.oom_control"; }
+    layout="cgroup v1 (hybrid host)"
+fi
+limits='.linux.resources.cpu = {"quota": 50000, "period": 100000}
+    | .linux.resources.memory = {"limit": 67108864, "swap": 67108864}'
+jq "$limits | .process.args = [\"sh\", \"-c\", \"while :; do :; done\"]" \
+    "$BUNDLE/config.json" >"$BUNDLE/limits.json"
+cp "$BUNDLE/config.json" "$BUNDLE/config.json.saved"
+cp "$BUNDLE/limits.json" "$BUNDLE/config.json"
+echo
+echo "demo: limits on $layout: cpu quota 50000/100000 us (50% of one CPU), memory 64 MiB"
+"$NOOK" --root "$ROOT" run --detach --bundle "$BUNDLE" "$CG_ID" </dev/null >/dev/null 2>&1
+u0=$(cpu_usec)
+t0=$(date +%s%N)
+sleep 3
+u1=$(cpu_usec)
+t1=$(date +%s%N)
+echo "  a busy loop ran 3 s: it used $(((u1 - u0) * 100000 / ((t1 - t0) / 1000) / 1000))% of a CPU; throttled in $(throttled) periods (cpu.stat)"
+"$NOOK" --root "$ROOT" delete --force "$CG_ID"
+jq "$limits | .process.args = [\"dd\", \"if=/dev/zero\", \"of=/dev/null\", \"bs=128M\", \"count=1\"]" \
+    "$BUNDLE/config.json.saved" >"$BUNDLE/config.json"
+oom_status=0
+"$NOOK" --root "$ROOT" run --keep --bundle "$BUNDLE" "$CG_ID" </dev/null >/dev/null 2>&1 || oom_status=$?
+echo "  dd asked for a 128 MiB buffer: it exited with $oom_status (137 = SIGKILL), oom_kill count $(oom_kills)"
+"$NOOK" --root "$ROOT" delete "$CG_ID"
+mv "$BUNDLE/config.json.saved" "$BUNDLE/config.json"
+if [ "$oom_status" -ne 137 ]; then
+    echo "demo: FAILED: the 64 MiB limit did not stop dd" >&2
+    exit 1
+fi
+echo "demo: the cgroup is gone: $(ls -d "$(cg memory)" 2>/dev/null || echo "no $(cg memory)")"
+
 left="$("$NOOK" --root "$ROOT" list -q)"
 if [ -n "$left" ]; then
     echo "demo: FAILED: containers left behind: $left" >&2

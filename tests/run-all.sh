@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Runs nook's test suites and prints one summary; builds nothing (make does).
 #
-#   tests/run-all.sh [unit|integration|fuzz|all]      (default: all)
+#   tests/run-all.sh [unit|integration|fuzz|vm|cgroupv2|all]      (default: all)
 #
 # unit:        every build/tests/test_* binary; each ends with "N passed, M failed".
 # integration: every tests/integration/*.bats with `bats --tap`, zz-leftovers.bats last,
 #              against $NOOK (default build/nook).
 # fuzz:        tests/fuzz/run.sh: every build/fuzz/fuzz_* harness for FUZZ_SECONDS
 #              (default 60; 0 skips), one "passed" per harness that ran clean.
+# vm:          boots ONE pure cgroup v2 VM (run-in-vm, $NOOK_VM or /work/shared/vm/run-in-vm)
+#              and runs `tests/run-all.sh cgroupv2` inside it; its totals add to ours.
+#              `all` includes it; NOOK_SKIP_VM=1 leaves it out (reported, not counted).
+# cgroupv2:    every tests/cgroupv2/*.bats (only meaningful inside that VM).
 # With NOOK_ASAN set (make check sets build/asan/nook), both run a second time
 # under ASan+UBSan: unit binaries from build/asan-tests, bats against $NOOK_ASAN.
 # Prints a line per suite, the output of what failed, and as its LAST line exactly
@@ -19,9 +23,9 @@ cd "$(dirname "$0")/.." || exit 2
 REPO_ROOT="$PWD"
 MODE="${1:-all}"
 case "$MODE" in
-unit | integration | fuzz | all) ;;
+unit | integration | fuzz | vm | cgroupv2 | all) ;;
 *)
-    echo "usage: $0 [unit|integration|fuzz|all]" >&2
+    echo "usage: $0 [unit|integration|fuzz|vm|cgroupv2|all]" >&2
     exit 2
     ;;
 esac
@@ -100,7 +104,7 @@ tap_failures() {
 
 run_bats_file() {
     local file="$1" name out start plan p f s seen
-    name="${LABEL:-}integration/$(basename "$file" .bats)"
+    name="${LABEL:-}$(basename "$(dirname "$file")")/$(basename "$file" .bats)"
     out="$LOGDIR/$(basename "$file").tap"
     start=$SECONDS
     bats --tap "$file" >"$out" 2>&1
@@ -172,14 +176,57 @@ run_fuzz() {
     fi
 }
 
+# Inside the VM: the cgroup v2 suites, against the build of this checkout.
+run_cgroupv2() {
+    local file
+    for file in tests/cgroupv2/*.bats; do
+        [ -e "$file" ] && run_bats_file "$file"
+    done
+}
+
+# On the host: one VM boot for every cgroup v2 suite; the VM's last line
+# ("N passed, M failed") adds into our totals.
+run_vm() {
+    local vm="${NOOK_VM:-/work/shared/vm/run-in-vm}" out start p f
+    if [ "${NOOK_SKIP_VM:-0}" = 1 ]; then
+        echo "vm: skipped (NOOK_SKIP_VM=1)"
+        return
+    fi
+    start=$SECONDS
+    if [ ! -x "$vm" ]; then
+        suite_line vm/cgroupv2 0 1 0 0 "run-in-vm not found at $vm (set NOOK_VM)"
+        FAILED=$((FAILED + 1))
+        return
+    fi
+    out="$LOGDIR/vm.log"
+    "$vm" --timeout "${NOOK_VM_TIMEOUT:-1200}" -- tests/run-all.sh cgroupv2 >"$out" 2>&1
+    if [[ "$(tail -n 1 "$out")" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        p="${BASH_REMATCH[1]}"
+        f="${BASH_REMATCH[2]}"
+        grep -E '^(ok|FAIL) ' "$out" | sed 's/^\(ok\|FAIL\) *\(integration\|cgroupv2\)/\1 vm\/\2/' | indent
+        suite_line vm/cgroupv2 "$p" "$f" 0 $((SECONDS - start))
+        [ "$f" -eq 0 ] || grep -v -E '^(ok|FAIL) ' "$out" | tail -n 80 | indent
+    else
+        p=0
+        f=1
+        suite_line vm/cgroupv2 0 1 0 $((SECONDS - start)) "the VM run did not finish"
+        tail -n 40 "$out" | indent
+    fi
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+}
+
 START=$SECONDS
 case "$MODE" in
 unit) run_unit ;;
 integration) run_integration ;;
 fuzz) run_fuzz ;;
+vm) run_vm ;;
+cgroupv2) run_cgroupv2 ;;
 all)
     run_unit
     run_integration
+    run_vm
     run_fuzz
     ;;
 esac
@@ -193,8 +240,12 @@ if [ -n "${NOOK_ASAN:-}" ]; then
     export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
     echo "sanitizers: NOOK=$NOOK_ASAN"
     LABEL="asan/"
-    [ "$MODE" = integration ] || [ "$MODE" = fuzz ] || UNIT_DIR=build/asan-tests run_unit
-    [ "$MODE" = unit ] || [ "$MODE" = fuzz ] || NOOK="$NOOK_ASAN" run_integration
+    case "$MODE" in
+    unit | integration | all)
+        [ "$MODE" = integration ] || UNIT_DIR=build/asan-tests run_unit
+        [ "$MODE" = unit ] || NOOK="$NOOK_ASAN" run_integration
+        ;;
+    esac
 fi
 
 echo "total: $PASSED passed, $FAILED failed, $SKIPPED skipped in $((SECONDS - START))s"

@@ -16,15 +16,8 @@
     }
 
 PLANNED(nk_cmd_checkpoint, "checkpoint", "checkpoint a running container", "<container-id>");
-PLANNED(nk_cmd_events, "events", "display container events and resource usage statistics",
-        "<container-id>");
 PLANNED(nk_cmd_exec, "exec", "execute a new process inside the container",
         "<container-id> <command> [command options]  ||  -p process.json <container-id>");
 PLANNED(nk_cmd_features, "features", "show the enabled features", "");
-PLANNED(nk_cmd_pause, "pause", "suspend all processes inside the container", "<container-id>");
-PLANNED(nk_cmd_ps, "ps", "display the processes running inside a container",
-        "<container-id> [ps options]");
 PLANNED(nk_cmd_restore, "restore", "restore a container from a previous checkpoint",
         "<container-id>");
-PLANNED(nk_cmd_resume, "resume", "resume all processes that have been paused", "<container-id>");
-PLANNED(nk_cmd_update, "update", "update container resource constraints", "<container-id>");

@@ -19,6 +19,13 @@ typedef struct nk_spawn {
     int sync_parent; /* parent's end of the sync socketpair */
     int sync_child;  /* child's end, inherited by init */
     int cgroup_fd;   /* CLONE_INTO_CGROUP target, -1 for none */
+    /* runs in the parent with init's pid before init is released (GO): puts
+     * init into its cgroup when CLONE_INTO_CGROUP could not; NULL for none */
+    int (*before_go)(pid_t pid, void *arg, nk_error **err);
+    void *before_go_arg;
+    /* set by nk_ns_spawn: init unshares its cgroup namespace after GO, once
+     * it is in its final cgroup (the namespace's root is fixed at unshare) */
+    bool late_cgroupns;
     /* filled by nk_ns_spawn */
     pid_t pid;
     int pidfd;

@@ -96,8 +96,12 @@ static _Noreturn void init_main(nk_spawn *s)
     if (s->sync_parent >= 0)
         close(s->sync_parent);
     NK_FAULT_POINT("init.before_go");
-    if (nk_sync_expect(s->sync_child, NK_SYNC_GO, &msg, &err) == 0)
-        s->fn(s->arg, &err);
+    if (nk_sync_expect(s->sync_child, NK_SYNC_GO, &msg, &err) == 0) {
+        if (s->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+            nk_err(&err, errno, "unshare cgroup namespace");
+        else
+            s->fn(s->arg, &err);
+    }
     nk_sync_send_error(s->sync_child, err);
     _exit(1);
 }
@@ -241,6 +245,12 @@ int nk_ns_spawn(nk_spawn *s, nk_error **err)
     if (open_joined(s, err) < 0)
         return -1;
     unsigned long new_flags = nk_ns_new_flags(s->config);
+    /* clone3 roots a new cgroup namespace at the parent's cgroup, even with
+     * CLONE_INTO_CGROUP: init unshares it itself once it is in its own */
+    if ((new_flags & CLONE_NEWCGROUP) && (s->cgroup_fd >= 0 || s->before_go != NULL)) {
+        new_flags &= ~(unsigned long)CLONE_NEWCGROUP;
+        s->late_cgroupns = true;
+    }
     bool slow = (new_flags & CLONE_NEWTIME) &&
                 (s->config->linux.time_monotonic.set || s->config->linux.time_boottime.set);
     for (int i = 0; i < OCI_NS_COUNT; i++)
@@ -263,6 +273,8 @@ int nk_ns_spawn(nk_spawn *s, nk_error **err)
             return -1;
     }
     NK_FAULT_POINT("spawn.before_go");
+    if (s->before_go != NULL && s->before_go(s->pid, s->before_go_arg, err) < 0)
+        return -1;
     return nk_sync_send(s->sync_parent, NK_SYNC_GO, 0, NULL, err);
 }
 

@@ -10,7 +10,8 @@
 #
 # Each point is reached by running scenarios in turn (each one in the same
 # fresh bundle) until the point's name shows up in NOOK_FAULT_LOG:
-#   lifecycle  create --pid-file, start, state, kill CONT, delete --force
+#   lifecycle  create --pid-file (with oomScoreAdj), start, state, kill CONT,
+#              delete --force
 #   run        foreground run of a short process
 #   slow       create+delete of a user-namespace container that joins a
 #              network namespace by path (the spawn path with an
@@ -47,6 +48,7 @@ hit() {
 
 scenario_lifecycle() {
     set_probe sleep=60
+    update_config '.process.oomScoreAdj = 100'
     nook_f create --pid-file "$BUNDLE/pid" "$ID"
     hit && return
     nook_f start "$ID"

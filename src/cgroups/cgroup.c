@@ -1,0 +1,164 @@
+/* The public cgroup interface: pick the driver for this host and run it. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroups/internal.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+/* Components must be plain names: "..", "." or "" could leave the tree. */
+static int check_components(const char *p, const char *what, nk_error **err)
+{
+    for (const char *c = p; *c != '\0';) {
+        size_t len = strcspn(c, "/");
+        if (len == 0 || (len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+            return nk_err(err, EINVAL, "%s: \"%s\" must not contain empty, \".\" or \"..\" parts",
+                          what, p);
+        c += len;
+        if (*c == '/')
+            c++;
+        if (*c == '\0' && c[-1] == '/')
+            return nk_err(err, EINVAL, "%s: \"%s\" must not end with \"/\"", what, p);
+    }
+    return 0;
+}
+
+int nk_cgroup_resolve_path(const char *cgroups_path, const char *id, char **out, nk_error **err)
+{
+    if (cgroups_path == NULL || *cgroups_path == '\0') {
+        *out = xasprintf("/nook/%s", id);
+        return 0;
+    }
+    /* "slice:prefix:name" is the systemd driver's syntax, not a path */
+    if (strchr(cgroups_path, ':') != NULL)
+        return nk_err(err, EINVAL,
+                      "linux.cgroupsPath: \"%s\" is systemd syntax; nook has only the cgroupfs "
+                      "driver",
+                      cgroups_path);
+    const char *rel = cgroups_path[0] == '/' ? cgroups_path + 1 : cgroups_path;
+    if (*rel == '\0')
+        return nk_err(err, EINVAL, "linux.cgroupsPath: the root cgroup cannot be a container's");
+    if (check_components(rel, "linux.cgroupsPath", err) < 0)
+        return -1;
+    *out = xasprintf("/%s", rel);
+    return 0;
+}
+
+static int check_sub(const char *sub, nk_error **err)
+{
+    if (sub == NULL || *sub == '\0')
+        return 0;
+    if (sub[0] == '/')
+        return nk_err(err, EINVAL, "sub-cgroup \"%s\" must be relative", sub);
+    return check_components(sub, "sub-cgroup", err);
+}
+
+int nk_cgroup_create(const oci_config *c, const char *id, nk_cgroup *cg, nk_error **err)
+{
+    memset(cg, 0, sizeof(*cg));
+    cg->clone_fd = -1;
+    if (nk_cgroup_resolve_path(c->linux.cgroups_path, id, &cg->path, err) < 0)
+        return -1;
+    nk_cg_layout *l = xzalloc(sizeof(*l));
+    cg->private = l;
+    static const oci_resources none;
+    const oci_resources *r = c->linux.has_resources ? &c->linux.resources : &none;
+    if (nk_cg_layout_get(l, err) < 0 || nk_cg_validate(l, r, "linux.resources", err) < 0)
+        return -1;
+    const nk_cg_driver *d = nk_cg_driver_for(l);
+    if (d->create(l, cg->path, r, &cg->created, err) < 0)
+        return -1;
+    size_t n_rules = 0;
+    _cleanup_free_ nk_cg_dev_rule *rules = nk_cg_dev_rules(c, r->devices, r->n_devices, &n_rules);
+    nk_cg_apply a = {.r = r, .rules = rules, .n_rules = n_rules};
+    if (d->apply(l, cg->path, &a, err) < 0 || d->clone_fd(l, cg->path, &cg->clone_fd, err) < 0) {
+        if (cg->created) {
+            nk_error *ignored = NULL;
+            d->destroy(l, cg->path, &ignored);
+            nk_error_free(ignored);
+            cg->created = false;
+        }
+        return -1;
+    }
+    return 0;
+}
+
+int nk_cgroup_place(const nk_cgroup *cg, pid_t pid, nk_error **err)
+{
+    if (cg->clone_fd >= 0)
+        return 0; /* clone3(CLONE_INTO_CGROUP) put it there */
+    const nk_cg_layout *l = cg->private;
+    if (nk_cg_driver_for(l)->enter(l, cg->path, pid, err) < 0)
+        return nk_err_wrap(err, "move init into cgroup %s", cg->path);
+    return 0;
+}
+
+void nk_cgroup_release(nk_cgroup *cg)
+{
+    free(cg->path);
+    cg->path = NULL;
+    nk_closep(&cg->clone_fd);
+    if (cg->private != NULL) {
+        nk_cg_layout_clear(cg->private);
+        free(cg->private);
+        cg->private = NULL;
+    }
+}
+
+int nk_cgroup_destroy(const char *cgroup_path, nk_error **err)
+{
+    nk_cg_layout l;
+    int ret = nk_cg_layout_get(&l, err);
+    if (ret == 0)
+        ret = nk_cg_driver_for(&l)->destroy(&l, cgroup_path, err);
+    nk_cg_layout_clear(&l);
+    return ret;
+}
+
+int nk_cgroup_enter(const char *cgroup_path, const char *sub, pid_t pid, nk_error **err)
+{
+    if (check_sub(sub, err) < 0)
+        return -1;
+    nk_cg_layout l;
+    int ret = nk_cg_layout_get(&l, err);
+    if (ret == 0) {
+        _cleanup_free_ char *p = nk_cg_join("", cgroup_path, sub);
+        ret = nk_cg_driver_for(&l)->enter(&l, p, pid, err);
+    }
+    nk_cg_layout_clear(&l);
+    return ret;
+}
+
+int nk_cgroup_clone_fd(const char *cgroup_path, const char *sub, int *fd, nk_error **err)
+{
+    *fd = -1;
+    if (check_sub(sub, err) < 0)
+        return -1;
+    nk_cg_layout l;
+    int ret = nk_cg_layout_get(&l, err);
+    if (ret == 0) {
+        _cleanup_free_ char *p = nk_cg_join("", cgroup_path, sub);
+        ret = nk_cg_driver_for(&l)->clone_fd(&l, p, fd, err);
+    }
+    nk_cg_layout_clear(&l);
+    return ret;
+}
+
+int nk_cgroup_update(const char *cgroup_path, const oci_resources *r, nk_error **err)
+{
+    nk_cg_layout l;
+    int ret = nk_cg_layout_get(&l, err);
+    if (ret == 0)
+        ret = nk_cg_validate(&l, r, "linux.resources", err);
+    if (ret == 0) {
+        size_t n_rules = 0;
+        _cleanup_free_ nk_cg_dev_rule *rules =
+            nk_cg_dev_rules(NULL, r->devices, r->n_devices, &n_rules);
+        nk_cg_apply a = {.r = r, .rules = rules, .n_rules = n_rules, .update = true};
+        ret = nk_cg_driver_for(&l)->apply(&l, cgroup_path, &a, err);
+    }
+    nk_cg_layout_clear(&l);
+    return ret;
+}

@@ -1,0 +1,111 @@
+/* The one cgroup interface the rest of nook uses. Which driver runs (cgroup v2,
+ * or v1/hybrid) is decided here from the host layout; callers never branch on
+ * the cgroup version.
+ *
+ * A container's cgroup is named by its cgroup path (the resolved
+ * linux.cgroupsPath, e.g. "/nook/<id>"), relative to the root of every
+ * hierarchy. That string is what state.json keeps in nook.cgroupPath; every
+ * function below that takes a cgroup_path takes that string. */
+#ifndef NOOK_CGROUPS_CGROUPS_H
+#define NOOK_CGROUPS_CGROUPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "oci/config.h"
+#include "util/error.h"
+
+/* ---------- create / destroy (owned by the cgroups driver) ---------- */
+
+/* A cgroup being created for a new container. */
+typedef struct nk_cgroup {
+    char *path;    /* resolved cgroup path, "/nook/<id>" */
+    int clone_fd;  /* v2 dirfd for CLONE_INTO_CGROUP, -1 on v1/hybrid */
+    bool created;  /* nook made the leaf directory (destroy removes it) */
+    void *private; /* driver data */
+} nk_cgroup;
+
+/* linux.cgroupsPath -> cgroup path: absolute as given, relative ones are
+ * taken from the hierarchy root ("a/b" -> "/a/b"), NULL -> "/nook/<id>".
+ * Refuses "..", "." and empty components, naming linux.cgroupsPath. */
+int nk_cgroup_resolve_path(const char *cgroups_path, const char *id, char **out, nk_error **err);
+
+/* Create the container's cgroup for config c (enabling the controllers the
+ * resources need in the parents' cgroup.subtree_control on v2), validate and
+ * apply linux.resources, and open cg->clone_fd on v2. On failure nothing is
+ * left behind. Free with nk_cgroup_release (which does not remove it). */
+int nk_cgroup_create(const oci_config *c, const char *id, nk_cgroup *cg, nk_error **err);
+/* Place pid (not yet running container code) into cg: a no-op when pid was
+ * cloned with CLONE_INTO_CGROUP into cg->clone_fd; otherwise writes
+ * cgroup.procs in every hierarchy. */
+int nk_cgroup_place(const nk_cgroup *cg, pid_t pid, nk_error **err);
+void nk_cgroup_release(nk_cgroup *cg);
+
+/* Remove the cgroup (and sub-cgroups) at cgroup_path in every hierarchy.
+ * Processes still inside make it fail with EBUSY; a missing cgroup is
+ * success (delete is idempotent). */
+int nk_cgroup_destroy(const char *cgroup_path, nk_error **err);
+
+/* ---------- joining (exec) ---------- */
+
+/* Move pid into the container's cgroup, or into its sub-cgroup `sub`
+ * (exec --cgroup; NULL for none), in every hierarchy (all v1 controllers on
+ * v1/hybrid). `sub` must be relative and without "..". */
+int nk_cgroup_enter(const char *cgroup_path, const char *sub, pid_t pid, nk_error **err);
+/* *fd = a directory fd usable with clone3(CLONE_INTO_CGROUP) for the
+ * container's cgroup (or its `sub`), or -1 when the host can't (v1/hybrid):
+ * then the caller uses nk_cgroup_enter before releasing the child. */
+int nk_cgroup_clone_fd(const char *cgroup_path, const char *sub, int *fd, nk_error **err);
+
+/* ---------- resources ---------- */
+
+/* Apply a LinuxResources to a running container's cgroup (`update`). Only
+ * the fields that are set change. memory.checkBeforeUpdate refuses a memory
+ * limit below current usage. Errors name the JSON field
+ * ("linux.resources.memory.limit: ..."). */
+int nk_cgroup_update(const char *cgroup_path, const oci_resources *r, nk_error **err);
+
+/* ---------- state of a running container (owned by the commands engineer:
+ * src/cgroups/freeze.c, kill.c, procs.c, stats.c) ---------- */
+
+/* Freeze all processes and wait until the kernel reports the cgroup frozen
+ * (v2 cgroup.freeze + cgroup.events; v1 freezer.state FROZEN). */
+int nk_cgroup_freeze(const char *cgroup_path, nk_error **err);
+int nk_cgroup_thaw(const char *cgroup_path, nk_error **err);
+/* *frozen = the cgroup is frozen now (false when the host has no freezer). */
+int nk_cgroup_is_frozen(const char *cgroup_path, bool *frozen, nk_error **err);
+
+/* Send sig to every process in the cgroup and its sub-cgroups (v2 cgroup.kill
+ * for SIGKILL). Works when init is already dead. */
+int nk_cgroup_kill_all(const char *cgroup_path, int sig, nk_error **err);
+
+/* Every pid in the cgroup and its sub-cgroups, sorted, no duplicates.
+ * *pids is malloc'ed. */
+int nk_cgroup_pids(const char *cgroup_path, pid_t **pids, size_t *n, nk_error **err);
+
+/* `events --stats`, runc's shape. Fields the host can't provide stay 0. */
+typedef struct nk_cgroup_stats {
+    struct {
+        uint64_t usage_total, usage_kernel, usage_user; /* nanoseconds */
+        uint64_t *percpu;
+        size_t n_percpu;
+        uint64_t throttling_periods, throttled_periods, throttled_time;
+    } cpu;
+    struct {
+        uint64_t usage, max_usage, failcnt, limit;
+        uint64_t swap_usage, swap_limit;
+        uint64_t cache;
+        uint64_t oom_kill; /* memory.events oom_kill (v2) / memory.oom_control (v1) */
+        oci_map raw;       /* memory.stat as key -> decimal string */
+    } memory;
+    struct {
+        uint64_t current, limit; /* limit 0 = unlimited */
+    } pids;
+} nk_cgroup_stats;
+
+int nk_cgroup_stats_read(const char *cgroup_path, nk_cgroup_stats *st, nk_error **err);
+void nk_cgroup_stats_clear(nk_cgroup_stats *st);
+
+#endif
