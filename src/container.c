@@ -223,6 +223,34 @@ static void abort_create(nk_created *c)
     nk_error_free(ignored);
 }
 
+/* Until state.json exists, this file is how a delete after a killed create
+ * finds the cgroup the create made. */
+#define NK_CGROUP_RECORD "cgroup.path"
+
+static int record_cgroup(const nk_state_dir *d, const nk_cgroup *cg, nk_error **err)
+{
+    if (!cg->created)
+        return 0;
+    _cleanup_free_ char *path = xasprintf("%s/%s", d->path, NK_CGROUP_RECORD);
+    return nk_write_file_atomic(path, cg->path, strlen(cg->path), 0600, err);
+}
+
+/* The cgroup a killed create left, with whatever still runs in it. */
+static int remove_recorded_cgroup(const nk_state_dir *d, nk_error **err)
+{
+    _cleanup_free_ char *path = NULL;
+    if (nk_read_file_at(d->fd, NK_CGROUP_RECORD, &path, NULL, err) < 0) {
+        if ((*err)->errnum != ENOENT)
+            return -1;
+        nk_error_freep(err);
+        return 0;
+    }
+    nk_error *ignored = NULL;
+    if (nk_cgroup_kill_all(path, SIGKILL, &ignored) < 0)
+        nk_error_free(ignored);
+    return nk_cgroup_destroy(path, err);
+}
+
 static void warn_unknown_cap(const char *set, const char *name, void *arg)
 {
     nk_warn((const nk_context *)arg, "process.capabilities.%s: ignoring unknown capability %s", set,
@@ -266,10 +294,12 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     /* init comes back to us if an intermediate process forked it */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         nk_debug(ctx, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
-    if (nk_cgroup_create(c->config, o->id, &c->cg, err) < 0) {
+    if (nk_cgroup_create(c->config, o->id, &c->cg, err) < 0 ||
+        record_cgroup(&c->dir, &c->cg, err) < 0) {
         abort_create(c);
         return -1;
     }
+    NK_FAULT_POINT("create.after_cgroup");
     if (spawn_init(ctx, o, c, bundle, rootfs, err) < 0 ||
         save_initial_state(c, bundle, rootfs, err) < 0 ||
         write_pid_file(o->pid_file, c->pid, err) < 0 ||
@@ -343,6 +373,7 @@ static int remove_container(nk_state_dir *d, const char *cgroup_path, nk_error *
 {
     if (cgroup_path != NULL && nk_cgroup_destroy(cgroup_path, err) < 0)
         return -1;
+    NK_FAULT_POINT("delete.after_cgroup_destroy");
     return nk_state_dir_remove(d, err);
 }
 
@@ -492,7 +523,7 @@ int nk_container_delete(nk_context *ctx, const char *id, bool force, nk_error **
         /* no state.json and we hold the lock: a create that was killed before
          * it finished; nothing else can own this directory */
         nk_error_freep(err);
-        ret = 0;
+        ret = remove_recorded_cgroup(&d, err);
     } else if (ret == 0 && strcmp(s->status, "stopped") != 0) {
         if (!force && strcmp(s->status, "created") != 0)
             ret =

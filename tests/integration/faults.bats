@@ -174,6 +174,7 @@ fault_case() {
     assert_output --partial "nook version"
 }
 
+@test "faults: create.after_cgroup" { fault_case create.after_cgroup; }
 @test "faults: create.after_fifo" { fault_case create.after_fifo; }
 @test "faults: create.after_oom_score" { fault_case create.after_oom_score; }
 @test "faults: create.after_ready" { fault_case create.after_ready; }
@@ -184,6 +185,7 @@ fault_case() {
 @test "faults: create.before_state_dir" { fault_case create.before_state_dir; }
 @test "faults: create.before_state_save" { fault_case create.before_state_save; }
 @test "faults: create.done" { fault_case create.done; }
+@test "faults: delete.after_cgroup_destroy" { fault_case delete.after_cgroup_destroy; }
 @test "faults: delete.after_lock" { fault_case delete.after_lock; }
 @test "faults: delete.after_signal" { fault_case delete.after_signal; }
 @test "faults: delete.before_remove" { fault_case delete.before_remove; }
