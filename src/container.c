@@ -214,6 +214,9 @@ static void abort_create(nk_created *c)
         while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
             ;
     }
+    /* fds may be what ran out: give back ours before the cgroup needs some */
+    nk_closep(&c->pidfd);
+    nk_closep(&c->sync_fd);
     nk_error *ignored = NULL;
     if (c->cg.created)
         nk_cgroup_destroy(c->cg.path, &ignored);
