@@ -434,6 +434,17 @@ static int load_unlocked(nk_context *ctx, const char *id, nk_state **out, nk_err
     int ret = nk_state_dir_open(ctx, id, 0, &d, err);
     if (ret == 0)
         ret = nk_state_load(&d, out, err);
+    if (ret < 0 && d.fd >= 0 && faccessat(d.fd, "state.json", F_OK, 0) < 0) {
+        /* a create or delete holds the lock right now: its outcome is the truth */
+        nk_error_freep(err);
+        while (flock(d.fd, LOCK_SH) < 0 && errno == EINTR)
+            ;
+        struct stat st;
+        if (fstat(d.fd, &st) == 0 && st.st_nlink == 0)
+            ret = nk_err(err, 0, "container \"%s\" does not exist", id);
+        else
+            ret = nk_state_load(&d, out, err);
+    }
     nk_state_dir_close(&d);
     return ret;
 }
