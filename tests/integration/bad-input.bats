@@ -57,6 +57,7 @@ check_row() {
     "@rootfs-file") rm -rf "$ROOTFS" && echo "not a directory" >"$ROOTFS" ;;
     "@flags "*) read -r -a flags <<<"${ROW_ACTION#"@flags "}" ;;
     "@signal "*) signal="$(word_value "${ROW_ACTION#"@signal "}")" ;;
+    "@resources "*) printf '%s' "${ROW_ACTION#"@resources "}" >"$BUNDLE/res.json" ;;
     "@"*) fail "unknown action in row $1: $ROW_ACTION" ;;
     *) update_config "$ROW_ACTION" || fail "row $1: jq filter failed: $ROW_ACTION" ;;
     esac
@@ -67,6 +68,13 @@ check_row() {
         ;;
     start | delete | state)
         set -- "$ROW_CMD" "${flags[@]}" "$id"
+        ;;
+    update)
+        set_probe pause
+        nook create "$ID" </dev/null >/dev/null 2>&1 || fail "could not create a container to update"
+        created=yes
+        cp "$NOOK_ROOT/$ID/resources.json" "$BUNDLE/res.before" 2>/dev/null || true
+        set -- update --resources "$BUNDLE/res.json" "$id"
         ;;
     kill)
         set_probe pause
@@ -91,7 +99,15 @@ check_row() {
 
     if [ "$created" = yes ]; then
         # The failed kill changed nothing: the container is still there.
-        [ "$(container_status "$ID")" = created ] || fail "container changed by a failed kill"
+        [ "$(container_status "$ID")" = created ] || fail "container changed by a failed $ROW_CMD"
+        if [ "$ROW_CMD" = update ]; then
+            if [ -e "$BUNDLE/res.before" ]; then
+                cmp -s "$NOOK_ROOT/$ID/resources.json" "$BUNDLE/res.before" ||
+                    fail "a failed update changed resources.json"
+            else
+                [ ! -e "$NOOK_ROOT/$ID/resources.json" ] || fail "a failed update wrote resources.json"
+            fi
+        fi
         nook delete -f "$ID"
     fi
     assert_no_leftovers
@@ -232,3 +248,13 @@ check_row() {
 @test "bad-input: signal-rtmax-overflow" { check_row signal-rtmax-overflow; }
 @test "bad-input: signal-zero" { check_row signal-zero; }
 @test "bad-input: signal-prefix-only" { check_row signal-prefix-only; }
+@test "bad-input: update-not-object" { check_row update-not-object; }
+@test "bad-input: update-invalid-json" { check_row update-invalid-json; }
+@test "bad-input: update-memory-string" { check_row update-memory-string; }
+@test "bad-input: update-cpu-shares-negative" { check_row update-cpu-shares-negative; }
+@test "bad-input: update-pids-string" { check_row update-pids-string; }
+@test "bad-input: update-device-access" { check_row update-device-access; }
+@test "bad-input: update-swap-below-limit" { check_row update-swap-below-limit; }
+@test "bad-input: update-blkio-weight-range" { check_row update-blkio-weight-range; }
+@test "bad-input: update-cpus-garbage" { check_row update-cpus-garbage; }
+@test "bad-input: update-unified-traversal" { check_row update-unified-traversal; }
