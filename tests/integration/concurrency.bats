@@ -5,6 +5,9 @@
 
 load helpers
 
+# long by design (hundreds of containers): more than run-all's 120 s per test
+BATS_TEST_TIMEOUT=900
+
 setup() {
     setup_bundle
     CHECKER_PID=""

@@ -5,6 +5,9 @@
 
 load helpers
 
+# long by design (hundreds of containers): more than run-all's 120 s per test
+BATS_TEST_TIMEOUT=900
+
 @test "soak: 200 run cycles (and execs) leave RSS, fds, mounts, cgroups and state flat" {
     # one binary's behaviour over time: not repeated for the ASan pass
     [[ "$NOOK" == "$REPO_ROOT/build/nook" ]] || skip "the soak runs against build/nook"
