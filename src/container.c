@@ -227,18 +227,22 @@ static void abort_create(nk_created *c)
 }
 
 /* Until state.json exists, this file is how a delete after a killed create
- * finds the cgroup the create made. */
+ * finds the cgroup the create makes: written before the cgroup is made,
+ * removed again when the cgroup turns out to exist already (not ours). */
 #define NK_CGROUP_RECORD "cgroup.path"
 
-static int record_cgroup(const nk_state_dir *d, const nk_cgroup *cg, nk_error **err)
+static int record_cgroup(const nk_state_dir *d, const oci_config *cfg, const char *id,
+                         nk_error **err)
 {
-    if (!cg->created)
-        return 0;
+    _cleanup_free_ char *cg = NULL;
+    if (nk_cgroup_resolve_path(cfg->linux.cgroups_path, id, &cg, err) < 0)
+        return -1;
     _cleanup_free_ char *path = xasprintf("%s/%s", d->path, NK_CGROUP_RECORD);
-    return nk_write_file_atomic(path, cg->path, strlen(cg->path), 0600, err);
+    return nk_write_file_atomic(path, cg, strlen(cg), 0600, err);
 }
 
-/* The cgroup a killed create left, with whatever still runs in it. */
+/* The cgroup a killed create left: its init exits by itself once the
+ * create is gone (no GO), so the cgroup empties and can be removed. */
 static int remove_recorded_cgroup(const nk_state_dir *d, nk_error **err)
 {
     _cleanup_free_ char *path = NULL;
@@ -248,9 +252,6 @@ static int remove_recorded_cgroup(const nk_state_dir *d, nk_error **err)
         nk_error_freep(err);
         return 0;
     }
-    nk_error *ignored = NULL;
-    if (nk_cgroup_kill_all(path, SIGKILL, &ignored) < 0)
-        nk_error_free(ignored);
     return nk_cgroup_destroy(path, err);
 }
 
@@ -297,11 +298,13 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     /* init comes back to us if an intermediate process forked it */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         nk_debug(ctx, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
-    if (nk_cgroup_create(c->config, o->id, &c->cg, err) < 0 ||
-        record_cgroup(&c->dir, &c->cg, err) < 0) {
+    if (record_cgroup(&c->dir, c->config, o->id, err) < 0 ||
+        nk_cgroup_create(c->config, o->id, &c->cg, err) < 0) {
         abort_create(c);
         return -1;
     }
+    if (!c->cg.created)
+        unlinkat(c->dir.fd, NK_CGROUP_RECORD, 0);
     NK_FAULT_POINT("create.after_cgroup");
     if (spawn_init(ctx, o, c, bundle, rootfs, err) < 0 ||
         save_initial_state(c, bundle, rootfs, err) < 0 ||
@@ -513,11 +516,11 @@ static int kill_and_wait(const nk_state *s, nk_error **err)
     /* through the cgroup first: it reaches a frozen init and all it forked */
     if (nk_state_kill_leftovers(s, err) < 0)
         return -1;
+    NK_FAULT_POINT("delete.after_signal");
     if (!nk_proc_is_alive(s->pid, s->init_start_time))
         return 0;
     if (nk_signal_container(s->pid, s->init_start_time, s->own_pid_ns, SIGKILL, err) < 0)
         return -1;
-    NK_FAULT_POINT("delete.after_signal");
     return nk_wait_gone(s->pid, s->init_start_time, 10000, err);
 }
 

@@ -174,6 +174,7 @@ fault_case() {
     assert_output --partial "nook version"
 }
 
+@test "faults: cgroup.after_mkdir" { fault_case cgroup.after_mkdir; }
 @test "faults: create.after_cgroup" { fault_case create.after_cgroup; }
 @test "faults: create.after_fifo" { fault_case create.after_fifo; }
 @test "faults: create.after_oom_score" { fault_case create.after_oom_score; }
