@@ -14,15 +14,19 @@
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroups/cgroups.h"
+#include "hooks.h"
 #include "init.h"
 #include "log.h"
 #include "namespaces/namespaces.h"
 #include "process.h"
+#include "seccomp/seccomp.h"
+#include "rootfs/rootfs.h"
 #include "state.h"
 #include "terminal.h"
 #include "util/cleanup.h"
@@ -59,6 +63,10 @@ typedef struct nk_created {
     int pidfd;
     int sync_fd; /* to init until create is complete: init dies with it */
     nk_cgroup cg;
+    nk_seccomp_prog seccomp;
+    const nk_context *ctx;
+    char *bundle;   /* canonical, for hooks */
+    int tty_master; /* foreground terminal without --console-socket, else -1 */
 } nk_created;
 
 static void created_release(nk_created *c)
@@ -68,7 +76,11 @@ static void created_release(nk_created *c)
     c->config = NULL;
     nk_closep(&c->pidfd);
     nk_closep(&c->sync_fd);
+    free(c->bundle);
+    c->bundle = NULL;
+    nk_closep(&c->tty_master);
     nk_cgroup_release(&c->cg);
+    nk_seccomp_prog_clear(&c->seccomp);
 }
 
 static int resolve_rootfs(const char *bundle, const oci_config *cfg, char **out, nk_error **err)
@@ -138,6 +150,53 @@ static int save_initial_state(const nk_created *c, const char *bundle, const cha
     return ret;
 }
 
+/* linux.seccomp.listenerPath gets the notify fd init sent, with the state
+ * of the container being created, as runc sends it. */
+static int forward_notify_fd(const nk_created *c, int fd, const char *bundle, nk_error **err)
+{
+    if (fd < 0)
+        return nk_err(err, EBADMSG, "sync: seccomp message without an fd");
+    nk_state s = {0};
+    s.oci_version = c->config->oci_version;
+    s.id = c->dir.id;
+    s.pid = c->pid;
+    s.status = "creating";
+    s.bundle = (char *)bundle;
+    s.annotations = c->config->annotations;
+    _cleanup_free_ char *json = NULL;
+    size_t len;
+    if (oci_state_to_json(&s, false, false, &json, &len, err) < 0)
+        return -1;
+    return nk_seccomp_send_listener(&c->config->linux.seccomp, fd, c->pid, json, err);
+}
+
+/* Init's messages until READY: it may ask for the runtime-namespace hooks. */
+static int wait_ready(const nk_created *c, const char *id, const char *bundle, int sync_fd,
+                      nk_error **err)
+{
+    for (;;) {
+        nk_sync_msg msg;
+        if (nk_sync_recv(sync_fd, &msg, err) < 0)
+            return -1;
+        if (msg.type == NK_SYNC_READY)
+            return 0;
+        if (msg.type == NK_SYNC_ERROR)
+            return nk_err(err, msg.value, "%s", msg.payload);
+        if (msg.type == NK_SYNC_SECCOMP_FD) {
+            int ret = forward_notify_fd(c, msg.fd, bundle, err);
+            nk_closep(&msg.fd);
+            if (ret < 0)
+                return -1;
+            continue;
+        }
+        if (msg.type != NK_SYNC_HOOKS)
+            return nk_err(err, EBADMSG, "sync: unexpected message %u from init", msg.type);
+        if (nk_hooks_create_runtime(c->config, id, c->pid, bundle, err) < 0 ||
+            nk_sync_send(sync_fd, NK_SYNC_GO, 0, NULL, err) < 0)
+            return -1;
+    }
+}
+
 static int place_in_cgroup(pid_t pid, void *arg, nk_error **err)
 {
     return nk_cgroup_place(arg, pid, err);
@@ -145,10 +204,10 @@ static int place_in_cgroup(pid_t pid, void *arg, nk_error **err)
 
 /* Spawn init and wait until it reports READY (or its error). */
 static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, const char *bundle,
-                      const char *rootfs, nk_error **err)
+                      const char *rootfs, bool foreground, nk_error **err)
 {
     int sync[2] = {-1, -1};
-    _cleanup_close_ int fifo_fd = -1, console_fd = -1;
+    _cleanup_close_ int fifo_fd = -1, console_fd = -1, console_peer = -1;
     if (mkfifoat(c->dir.fd, NK_EXEC_FIFO, 0600) < 0)
         return nk_err(err, errno, "mkfifo `%s/%s`", c->dir.path, NK_EXEC_FIFO);
     NK_FAULT_POINT("create.after_fifo");
@@ -159,10 +218,21 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
     if (o->console_socket != NULL &&
         (console_fd = nk_console_socket_connect(o->console_socket, err)) < 0)
         return -1;
+    _cleanup_(nk_idmap_fds_freep) nk_idmap_fds idmap = {.config = c->config};
+    if (nk_idmap_mounts_prepare(c->config, bundle, &idmap.fds, err) < 0)
+        return -1;
+    if (o->console_socket == NULL && foreground && c->config->process.terminal) {
+        /* nook stands in for the console socket and wires the pty to its stdio */
+        int sp[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+            return nk_err(err, errno, "socketpair");
+        console_peer = sp[0];
+        console_fd = sp[1];
+    }
     if (nk_sync_pair(sync, err) < 0)
         return -1;
     c->sync_fd = sync[0];
-    int host_fds[] = {c->dir.fd, ctx->log_fd, sync[0]};
+    int host_fds[] = {c->dir.fd, ctx->log_fd, sync[0], console_peer};
     nk_init_cfg ic = {
         .config = c->config,
         .id = o->id,
@@ -174,8 +244,10 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         .preserve_fds = o->preserve_fds,
         .no_pivot = o->no_pivot,
         .no_new_keyring = o->no_new_keyring,
+        .seccomp = c->config->linux.has_seccomp ? &c->seccomp : NULL,
         .host_fds = host_fds,
         .n_host_fds = sizeof(host_fds) / sizeof(host_fds[0]),
+        .idmap_fds = idmap.fds,
     };
     nk_spawn sp = {
         .config = c->config,
@@ -184,7 +256,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         .sync_parent = sync[0],
         .sync_child = sync[1],
         .cgroup_fd = c->cg.clone_fd,
-        .before_go = place_in_cgroup,
+        .before_go = c->cg.path != NULL ? place_in_cgroup : NULL,
         .before_go_arg = &c->cg,
     };
     int ret = nk_ns_spawn(&sp, err);
@@ -193,12 +265,15 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
     c->pidfd = NK_TAKE_FD(sp.pidfd);
     nk_spawn_release(&sp);
     close(sync[1]);
-    nk_sync_msg msg;
     if (ret == 0)
         ret = write_oom_score_adj(c->pid, &c->config->process, err);
     if (ret == 0)
-        ret = nk_sync_expect(sync[0], NK_SYNC_READY, &msg, err);
+        ret = nk_net_devices_move(c->pid, &c->config->linux, err);
+    if (ret == 0)
+        ret = wait_ready(c, o->id, bundle, sync[0], err);
     NK_FAULT_POINT("create.after_ready");
+    if (ret == 0 && console_peer >= 0)
+        ret = nk_terminal_recv_master(console_peer, &c->tty_master, err);
     return ret;
 }
 
@@ -206,6 +281,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
  * and the state directory. */
 static void abort_create(nk_created *c)
 {
+    bool spawned = c->pid > 0;
     if (c->pid > 0) {
         if (c->pidfd >= 0)
             nk_pidfd_send_signal(c->pidfd, SIGKILL);
@@ -224,6 +300,42 @@ static void abort_create(nk_created *c)
     ignored = NULL;
     nk_state_dir_remove(&c->dir, &ignored);
     nk_error_free(ignored);
+    /* the container is destroyed: lifecycle step 13 */
+    if (spawned)
+        nk_hooks_poststop(c->ctx, c->config, c->dir.id, c->bundle);
+}
+
+/* exec and delete read the config create used, not a bundle edited since */
+static int save_config_copy(const nk_state_dir *d, const char *config_path, nk_error **err)
+{
+    _cleanup_free_ char *json = NULL;
+    size_t len;
+    if (nk_read_file(config_path, &json, &len, err) < 0)
+        return -1;
+    return nk_state_save_config(d, json, len, err);
+}
+
+/* An unprivileged caller usually may not make cgroups; like runc, that is
+ * only an error when the config asks for limits. */
+static int create_cgroup(nk_context *ctx, nk_created *c, const char *id, nk_error **err)
+{
+    nk_error *e = NULL;
+    if (nk_cgroup_create(c->config, id, &c->cg, &e) == 0)
+        return 0;
+    const oci_resources *r = &c->config->linux.resources;
+    bool limits = c->config->linux.has_resources &&
+                  (r->has_memory || r->has_cpu || r->has_pids_limit || r->has_blockio ||
+                   r->n_hugepage_limits || r->n_rdma || r->unified.len);
+    if (geteuid() != 0 && ctx->rootless != 0 && !limits &&
+        (e->errnum == EACCES || e->errnum == EPERM || e->errnum == EROFS)) {
+        nk_debug(ctx, "rootless: running without a cgroup: %s", nk_error_text(e));
+        nk_error_free(e);
+        nk_cgroup_release(&c->cg);
+        c->cg.clone_fd = -1;
+        return 0;
+    }
+    *err = e;
+    return -1;
 }
 
 /* Until state.json exists, this file is how a delete after a killed create
@@ -265,7 +377,8 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
                      nk_error **err)
 {
     memset(c, 0, sizeof(*c));
-    c->dir.fd = c->pidfd = c->sync_fd = -1;
+    c->dir.fd = c->pidfd = c->sync_fd = c->tty_master = -1;
+    c->ctx = ctx;
     if (nk_validate_id(o->id, err) < 0)
         return -1;
     if (ctx->systemd_cgroup)
@@ -278,12 +391,21 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     _cleanup_free_ char *bundle = realpath(bundle_arg, NULL);
     if (bundle == NULL)
         return nk_err(err, errno, "bundle `%s`", bundle_arg);
+    c->bundle = xstrdup(bundle);
     _cleanup_free_ char *config_path = xasprintf("%s/config.json", bundle);
     if (oci_config_load(config_path, &c->config, err) < 0)
         return -1;
     if (nk_validate_config(c->config, o->console_socket != NULL, foreground, err) < 0)
         return -1;
     nk_process_unknown_caps(&c->config->process, warn_unknown_cap, ctx);
+    /* compiled here, before anything exists to undo; the cache is the state
+     * root's, which init can no longer see */
+    if (c->config->linux.has_seccomp &&
+        nk_seccomp_prepare(&c->config->linux.seccomp, ctx->root, &c->seccomp, err) < 0)
+        return -1;
+    if (c->config->linux.has_seccomp)
+        nk_debug(ctx, "seccomp: %zu BPF instructions %s", c->seccomp.len,
+                 c->seccomp.from_cache ? "from the cache" : "compiled");
     _cleanup_free_ char *rootfs = NULL;
     if (resolve_rootfs(bundle, c->config, &rootfs, err) < 0)
         return -1;
@@ -299,14 +421,15 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         nk_debug(ctx, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
     if (record_cgroup(&c->dir, c->config, o->id, err) < 0 ||
-        nk_cgroup_create(c->config, o->id, &c->cg, err) < 0) {
+        create_cgroup(ctx, c, o->id, err) < 0) {
         abort_create(c);
         return -1;
     }
     if (!c->cg.created)
         unlinkat(c->dir.fd, NK_CGROUP_RECORD, 0);
     NK_FAULT_POINT("create.after_cgroup");
-    if (spawn_init(ctx, o, c, bundle, rootfs, err) < 0 ||
+    if (save_config_copy(&c->dir, config_path, err) < 0 ||
+        spawn_init(ctx, o, c, bundle, rootfs, foreground, err) < 0 ||
         save_initial_state(c, bundle, rootfs, err) < 0 ||
         write_pid_file(o->pid_file, c->pid, err) < 0 ||
         nk_sync_send(c->sync_fd, NK_SYNC_GO, 0, NULL, err) < 0) {
@@ -329,7 +452,24 @@ int nk_container_create(nk_context *ctx, const nk_create_opts *o, nk_error **err
 
 /* ---------- start ---------- */
 
-static int write_exec_fifo(const nk_state_dir *d, nk_error **err)
+/* With startContainer hooks, init keeps exec.fifo open until its execve
+ * (close-on-exec) or writes the hook's failure into it and exits: wait for
+ * the last writer to go (POLLHUP), then read what it left. */
+static int wait_start_hooks(int rfd, nk_error **err)
+{
+    struct pollfd p = {.fd = rfd, .events = 0};
+    while (poll(&p, 1, -1) < 0)
+        if (errno != EINTR)
+            return nk_err(err, errno, "wait for the startContainer hooks");
+    char msg[NK_SYNC_MAX_PAYLOAD];
+    ssize_t n = read(rfd, msg, sizeof(msg) - 1);
+    if (n <= 0)
+        return 0;
+    msg[n] = '\0';
+    return nk_err(err, 0, "%s", msg);
+}
+
+static int write_exec_fifo(const nk_state_dir *d, bool start_hooks, nk_error **err)
 {
     /* non-blocking: ENXIO means nobody holds the fifo, i.e. init is gone */
     _cleanup_close_ int fd = openat(d->fd, NK_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -338,15 +478,19 @@ static int write_exec_fifo(const nk_state_dir *d, nk_error **err)
             return nk_err(err, 0, "container not running");
         return nk_err(err, errno, "open `%s`", NK_EXEC_FIFO);
     }
+    _cleanup_close_ int rfd = -1;
+    if (start_hooks && (rfd = openat(d->fd, NK_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+        return nk_err(err, errno, "open `%s`", NK_EXEC_FIFO);
     if (nk_write_all(fd, "0", 1) < 0)
         return nk_err(err, errno, "write `%s`", NK_EXEC_FIFO);
     NK_FAULT_POINT("start.after_fifo_write");
     if (unlinkat(d->fd, NK_EXEC_FIFO, 0) < 0)
         return nk_err(err, errno, "remove `%s`", NK_EXEC_FIFO);
-    return 0;
+    nk_closep(&fd);
+    return rfd >= 0 ? wait_start_hooks(rfd, err) : 0;
 }
 
-static int start_locked(const nk_state_dir *d, nk_error **err)
+static int start_locked(const nk_context *ctx, const nk_state_dir *d, nk_error **err)
 {
     _cleanup_state_ nk_state *s = NULL;
     if (nk_state_load(d, &s, err) < 0)
@@ -355,8 +499,16 @@ static int start_locked(const nk_state_dir *d, nk_error **err)
         return nk_err(err, 0, "cannot start a container that has stopped");
     if (strcmp(s->status, "created") != 0)
         return nk_err(err, 0, "cannot start an already %s container", s->status);
+    _cleanup_config_ oci_config *cfg = NULL;
+    nk_error *e = NULL;
+    if (nk_state_load_config(d, s->bundle, &cfg, &e) < 0)
+        nk_debug(ctx, "start: no config for poststart hooks: %s", nk_error_text(e));
+    nk_error_free(e);
     NK_FAULT_POINT("start.before_fifo_write");
-    return write_exec_fifo(d, err);
+    if (write_exec_fifo(d, cfg != NULL && cfg->hooks.start_container.len > 0, err) < 0)
+        return -1;
+    nk_hooks_poststart(ctx, cfg, d->id, s->pid, s->bundle);
+    return 0;
 }
 
 int nk_container_start(nk_context *ctx, const char *id, nk_error **err)
@@ -366,7 +518,7 @@ int nk_container_start(nk_context *ctx, const char *id, nk_error **err)
     nk_state_dir d;
     int ret = nk_state_dir_open(ctx, id, LOCK_EX, &d, err);
     if (ret == 0)
-        ret = start_locked(&d, err);
+        ret = start_locked(ctx, &d, err);
     nk_state_dir_close(&d);
     return ret;
 }
@@ -393,19 +545,25 @@ int nk_container_run(nk_context *ctx, const nk_create_opts *o, int *exit_status,
         sigprocmask(SIG_BLOCK, &forwarded, &old);
     nk_created c;
     int ret = do_create(ctx, o, !o->detach, &c, err);
-    if (ret == 0 && (ret = start_locked(&c.dir, err)) < 0)
+    if (ret == 0 && (ret = start_locked(ctx, &c.dir, err)) < 0)
         abort_create(&c);
     if (ret == 0 && !o->detach) {
         NK_FAULT_POINT("run.after_start");
         /* let kill/delete from other callers in while the container runs */
         flock(c.dir.fd, LOCK_UN);
-        ret = nk_wait_forwarding(c.pid, c.pidfd, &forwarded, exit_status, err);
+        if (c.tty_master >= 0)
+            ret =
+                nk_terminal_proxy_wait(c.tty_master, c.pid, c.pidfd, &forwarded, exit_status, err);
+        else
+            ret = nk_wait_forwarding(c.pid, c.pidfd, &forwarded, exit_status, err);
         NK_FAULT_POINT("run.after_wait");
         if (ret == 0 && !o->keep) {
             struct stat st;
             flock(c.dir.fd, LOCK_EX);
-            if (fstat(c.dir.fd, &st) == 0 && st.st_nlink > 0) /* not deleted meanwhile */
+            if (fstat(c.dir.fd, &st) == 0 && st.st_nlink > 0) { /* not deleted meanwhile */
                 ret = remove_container(&c.dir, c.cg.path, err);
+                nk_hooks_poststop(ctx, c.config, o->id, c.bundle);
+            }
         }
     }
     if (!o->detach)
@@ -551,9 +709,19 @@ int nk_container_delete(nk_context *ctx, const char *id, bool force, nk_error **
         /* init is gone; what it left in the cgroup (shared pid namespace) goes too */
         ret = nk_state_kill_leftovers(s, err);
     }
+    /* read before the state directory (holding its copy) goes */
+    _cleanup_config_ oci_config *cfg = NULL;
+    if (ret == 0 && s != NULL) {
+        nk_error *e = NULL;
+        if (nk_state_load_config(&d, s->bundle, &cfg, &e) < 0)
+            nk_debug(ctx, "delete: no config for poststop hooks: %s", nk_error_text(e));
+        nk_error_free(e);
+    }
     NK_FAULT_POINT("delete.before_remove");
     if (ret == 0)
         ret = remove_container(&d, s != NULL ? s->cgroup_path : NULL, err);
+    if (ret == 0 && s != NULL)
+        nk_hooks_poststop(ctx, cfg, id, s->bundle);
     nk_state_dir_close(&d);
     return ret;
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -178,6 +179,22 @@ static oci_resources *to_apply(const oci_resources *patch, const oci_resources *
     return a;
 }
 
+/* A new memory limit without a swap keeps the swap headroom (swap - limit)
+ * the container had, as v2's memory.swap.max does by itself: 32m/32m (no
+ * swap) updated with --memory 256m stays without swap instead of failing
+ * because swap (memory+swap) would be below the limit. */
+static void keep_swap_headroom(const oci_memory *cur, oci_memory *m)
+{
+    if (!m->has_limit || m->has_swap || !cur->has_swap || !cur->has_limit || cur->swap < 0 ||
+        cur->limit <= 0 || cur->swap < cur->limit)
+        return;
+    m->has_swap = true;
+    if (m->limit < 0 || cur->swap - cur->limit > INT64_MAX - m->limit)
+        m->swap = -1;
+    else
+        m->swap = m->limit + (cur->swap - cur->limit);
+}
+
 static int save_resources(const nk_state_dir *d, const oci_resources *r, nk_error **err)
 {
     _cleanup_free_ char *json = NULL;
@@ -198,8 +215,11 @@ static int update_locked(const nk_state_dir *d, const nk_state *s, const oci_res
     oci_resources *merged = NULL;
     if (current_resources(d, s, &merged, err) < 0)
         return -1;
-    oci_resources_merge(merged, patch);
-    oci_resources *apply = to_apply(patch, merged);
+    oci_resources *p = oci_resources_dup(patch);
+    keep_swap_headroom(&merged->memory, &p->memory);
+    oci_resources_merge(merged, p);
+    oci_resources *apply = to_apply(p, merged);
+    oci_resources_free(p);
     /* checkBeforeUpdate is a question for this update, not a setting to keep */
     merged->memory.has_check_before_update = false;
     int ret = nk_cgroup_update(s->cgroup_path, apply, err);

@@ -98,7 +98,7 @@ int nk_signal_container(pid_t pid, uint64_t start_time, bool whole_pidns, int si
     return 0;
 }
 
-static int exit_code(int status)
+int nk_exit_code(int status)
 {
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
@@ -118,7 +118,7 @@ int nk_wait_forwarding(pid_t pid, int pidfd, const sigset_t *set, int *exit_stat
         pid_t r;
         while ((r = waitpid(-1, &status, WNOHANG)) > 0) {
             if (r == pid) {
-                *exit_status = exit_code(status);
+                *exit_status = nk_exit_code(status);
                 /* orphans reparented to us after init: reap without waiting */
                 while (waitpid(-1, NULL, WNOHANG) > 0)
                     ;

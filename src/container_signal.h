@@ -22,6 +22,9 @@ int nk_signal_container(pid_t pid, uint64_t start_time, bool whole_pidns, int si
  * (128+N for a signal). */
 int nk_wait_forwarding(pid_t pid, int pidfd, const sigset_t *set, int *exit_status, nk_error **err);
 
+/* A wait status as a shell reports it: the exit code, 128+N for signal N. */
+int nk_exit_code(int status);
+
 /* Wait until pid is gone (or a zombie), up to timeout_ms. */
 int nk_wait_gone(pid_t pid, uint64_t start_time, int timeout_ms, nk_error **err);
 

@@ -10,18 +10,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "process.h"
 #include "rootfs/rootfs.h"
 #include "terminal.h"
 #include "util/cleanup.h"
 #include "util/fault.h"
+#include "util/fs.h"
 #include "util/sync.h"
-
-#define KEYCTL_JOIN_SESSION_KEYRING 1
-#define KEYCTL_SETPERM              5
-#define KEYCTL_DESCRIBE             6
-#define KEY_SPEC_SESSION_KEYRING    -3
-#define KEY_USR_SEARCH              0x00080000
 
 static bool new_ns(const oci_config *c, oci_ns_type t)
 {
@@ -29,38 +25,15 @@ static bool new_ns(const oci_config *c, oci_ns_type t)
     return ns != NULL && ns->path == NULL;
 }
 
-/* Keep the fds init needs above the range the caller asked to preserve, and
- * close nook's own: no host directory fd may reach the container
- * (CVE-2024-21626). */
+/* nook's own fds are closed first thing: no host directory fd may reach
+ * the container (CVE-2024-21626). */
 static int arrange_fds(nk_init_cfg *c, nk_error **err)
 {
     for (size_t i = 0; i < c->n_host_fds; i++)
         if (c->host_fds[i] >= 0)
             close(c->host_fds[i]);
-    int min = 3 + c->preserve_fds;
-    int *fds[] = {&c->sync_fd, &c->fifo_fd, &c->console_fd};
-    for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-        if (*fds[i] < 0 || *fds[i] >= min)
-            continue;
-        int moved = fcntl(*fds[i], F_DUPFD_CLOEXEC, min);
-        if (moved < 0)
-            return nk_err(err, errno, "move fd above --preserve-fds");
-        close(*fds[i]);
-        *fds[i] = moved;
-    }
-    return 0;
-}
-
-/* The caller's ignored signals and blocked mask would otherwise survive
- * execve into the container's process. */
-static void reset_signals(void)
-{
-    for (int sig = 1; sig < NSIG; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
-            signal(sig, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    int *const fds[] = {&c->sync_fd, &c->fifo_fd, &c->console_fd};
+    return nk_process_enter(c->preserve_fds, fds, sizeof(fds) / sizeof(fds[0]), err);
 }
 
 static int become_ns_root(const oci_config *c, nk_error **err)
@@ -74,43 +47,11 @@ static int become_ns_root(const oci_config *c, nk_error **err)
     return 0;
 }
 
-/* Let processes of the container's uid search the keyring they run in,
- * as runc does; the rest of the kernel's default permissions stay. */
-static int allow_user_search(nk_error **err)
-{
-    char desc[512];
-    long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, KEY_SPEC_SESSION_KEYRING, desc, sizeof(desc));
-    if (n < 0 || (size_t)n > sizeof(desc))
-        return nk_err(err, errno, "describe the session keyring");
-    desc[sizeof(desc) - 1] = '\0';
-    /* "type;uid;gid;perm;description" */
-    char *p = desc;
-    for (int field = 0; field < 3 && p != NULL; field++)
-        p = (p = strchr(p, ';')) ? p + 1 : NULL;
-    if (p == NULL)
-        return nk_err(err, EINVAL, "describe the session keyring");
-    unsigned long perm = strtoul(p, NULL, 16) | KEY_USR_SEARCH;
-    if (syscall(SYS_keyctl, KEYCTL_SETPERM, KEY_SPEC_SESSION_KEYRING, perm) < 0)
-        return nk_err(err, errno, "set session keyring permissions");
-    return 0;
-}
-
 static int join_keyring(const nk_init_cfg *c, nk_error **err)
 {
     if (c->no_new_keyring)
         return 0;
-    /* a fresh session keyring per container (named like runc's), so the
-     * container cannot read the caller's keys */
-    char name[300];
-    snprintf(name, sizeof(name), "_ses.%s", c->id);
-    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0) {
-        /* kernels without keys, or keyrings refused inside a user namespace */
-        if (errno == ENOSYS || ((errno == EACCES || errno == EPERM || errno == EDQUOT) &&
-                                new_ns(c->config, OCI_NS_USER)))
-            return 0;
-        return nk_err(err, errno, "join a new session keyring");
-    }
-    return allow_user_search(err);
+    return nk_process_join_keyring(c->id, new_ns(c->config, OCI_NS_USER), err);
 }
 
 static int set_names(const oci_config *c, nk_error **err)
@@ -129,35 +70,77 @@ static int setup_terminal(const nk_init_cfg *c, nk_error **err)
     _cleanup_close_ int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return nk_err(err, errno, "open rootfs `%s`", c->rootfs);
-    return nk_terminal_setup(rootfd, &c->config->process, c->console_fd, err);
+    return nk_terminal_setup(rootfd, &c->config->process, c->console_fd, true, err);
 }
 
-/* Block until `start` writes a byte into exec.fifo. */
-static int wait_for_start(int fifo_fd, nk_error **err)
+/* prestart and createRuntime run in the runtime's namespaces, so nook runs
+ * them; createContainer here, in the container's, before pivot_root. */
+static int create_hooks(const nk_init_cfg *c, nk_error **err)
 {
-    if (fifo_fd < 0)
+    const oci_hooks *h = &c->config->hooks;
+    nk_sync_msg msg;
+    if (h->prestart.len + h->create_runtime.len > 0 &&
+        (nk_sync_send(c->sync_fd, NK_SYNC_HOOKS, 0, NULL, err) < 0 ||
+         nk_sync_expect(c->sync_fd, NK_SYNC_GO, &msg, err) < 0))
+        return -1;
+    if (h->create_container.len == 0)
+        return 0;
+    _cleanup_free_ char *state = nk_hook_state(c->config, c->id, "creating", getpid(), c->bundle);
+    return nk_hooks_run(&h->create_container, "createContainer", state, err);
+}
+
+/* After start, in the container, before the user's program. */
+static int start_hooks(const nk_init_cfg *c, nk_error **err)
+{
+    const oci_hooks *h = &c->config->hooks;
+    if (h->start_container.len == 0)
+        return 0;
+    _cleanup_free_ char *state = nk_hook_state(c->config, c->id, "created", getpid(), c->bundle);
+    return nk_hooks_run(&h->start_container, "startContainer", state, err);
+}
+
+/* Block until `start` writes a byte into exec.fifo. With startContainer
+ * hooks the fifo stays open: `start` waits for it to close (at execve) and
+ * reads a hook's failure from it. */
+static int wait_for_start(nk_init_cfg *c, nk_error **err)
+{
+    if (c->fifo_fd < 0)
         return 0;
     char b;
     ssize_t n;
     do
-        n = read(fifo_fd, &b, 1);
+        n = read(c->fifo_fd, &b, 1);
     while (n < 0 && errno == EINTR);
     if (n != 1)
         return nk_err(err, n < 0 ? errno : 0, "wait for start");
-    close(fifo_fd);
+    if (c->config->hooks.start_container.len == 0)
+        nk_closep(&c->fifo_fd);
+    return 0;
+}
+
+/* GO: the parent saved our state. If it died before, nobody could ever
+ * start or find us: exit instead of waiting on exec.fifo forever. A plain
+ * read(): the container's seccomp filter may be in force already, and
+ * waiting on exec.fifo needs read() anyway. */
+static int wait_created(int sync_fd, nk_error **err)
+{
+    uint32_t hdr[3];
+    ssize_t n;
+    do
+        n = read(sync_fd, hdr, sizeof(hdr));
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof(hdr) || hdr[0] != NK_SYNC_GO)
+        return nk_err(err, n < 0 ? errno : 0, "the create of this container did not complete");
     return 0;
 }
 
 static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
 {
     const oci_config *cfg = c->config;
-    /* nook's memory and fds must not be readable through /proc by the
-     * container before execve; the kernel resets this on exec */
-    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-        return nk_err(err, errno, "prctl(PR_SET_DUMPABLE)");
+    if (nk_process_initial_affinity(&cfg->process, err) < 0)
+        return -1;
     if (arrange_fds(c, err) < 0)
         return -1;
-    reset_signals();
     if (setsid() < 0)
         return nk_err(err, errno, "setsid");
     NK_FAULT_POINT("init.after_setsid");
@@ -175,27 +158,33 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
         .userns = oci_config_namespace(cfg, OCI_NS_USER) != NULL,
         .netns = new_ns(cfg, OCI_NS_NETWORK),
         .cgroupns = new_ns(cfg, OCI_NS_CGROUP),
+        .idmap_fds = c->idmap_fds,
     };
-    if (nk_rootfs_prepare(&ro, err) < 0 || setup_terminal(c, err) < 0)
+    if (nk_rootfs_prepare(&ro, err) < 0 || setup_terminal(c, err) < 0 || create_hooks(c, err) < 0)
         return -1;
     NK_FAULT_POINT("init.after_rootfs_prepare");
     nk_closep(&c->console_fd);
     if (set_names(cfg, err) < 0 || nk_rootfs_finalize(&ro, err) < 0)
         return -1;
     NK_FAULT_POINT("init.after_rootfs_finalize");
+    /* the filter goes in at one of three points (seccomp.h), as late as the
+     * kernel and a notify listener allow */
+    if (nk_seccomp_apply(c->seccomp, &cfg->process, NK_SECCOMP_BEFORE_SETUP, c->sync_fd, err) < 0)
+        return -1;
     /* looked up as the container's user, after the user switch, like runc */
+    if (nk_process_set_attrs(&cfg->process, &cfg->linux, err) < 0)
+        return -1;
     if (nk_process_setup(&cfg->process, err) < 0 || nk_process_lookup(&cfg->process, exe, err) < 0)
         return -1;
     NK_FAULT_POINT("init.after_process_setup");
+    if (nk_seccomp_apply(c->seccomp, &cfg->process, NK_SECCOMP_BEFORE_READY, c->sync_fd, err) < 0)
+        return -1;
     if (nk_sync_send(c->sync_fd, NK_SYNC_READY, 0, NULL, err) < 0)
         return -1;
     NK_FAULT_POINT("init.after_ready");
-    /* GO: the parent saved our state. If it died before, nobody could ever
-     * start or find us: exit instead of waiting on exec.fifo forever. */
-    nk_sync_msg msg;
-    if (nk_sync_expect(c->sync_fd, NK_SYNC_GO, &msg, err) < 0)
+    if (wait_created(c->sync_fd, err) < 0)
         return -1;
-    return wait_for_start(c->fifo_fd, err);
+    return wait_for_start(c, err);
 }
 
 int nk_init_main(void *arg, nk_error **err)
@@ -208,9 +197,12 @@ int nk_init_main(void *arg, nk_error **err)
     NK_FAULT_POINT("init.after_start");
     /* the parent stopped listening at READY: from here an error can only be
      * told on the container's own stderr */
-    if (nk_process_exec(&c->config->process, exe, c->preserve_fds, err) < 0) {
-        const char *msg = nk_error_text(*err);
-        dprintf(STDERR_FILENO, "nook: %s\n", msg);
-    }
+    if (start_hooks(c, err) == 0 &&
+        nk_seccomp_apply(c->seccomp, &c->config->process, NK_SECCOMP_BEFORE_EXEC, -1, err) == 0)
+        nk_process_exec(&c->config->process, exe, c->preserve_fds, err);
+    dprintf(STDERR_FILENO, "nook: %s\n", nk_error_text(*err));
+    /* `start` is still listening on the fifo when there are such hooks */
+    if (c->fifo_fd >= 0)
+        (void)nk_write_all(c->fifo_fd, nk_error_text(*err), strlen(nk_error_text(*err)));
     return -1;
 }

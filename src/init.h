@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "oci/config.h"
+#include "seccomp/seccomp.h"
 #include "util/error.h"
 
 typedef struct nk_init_cfg {
@@ -19,7 +20,9 @@ typedef struct nk_init_cfg {
     int preserve_fds;
     bool no_pivot;
     bool no_new_keyring;
-    const int *host_fds; /* nook's own fds (state dir, log): closed first thing */
+    const nk_seccomp_prog *seccomp; /* compiled linux.seccomp, NULL without */
+    const int *host_fds;            /* nook's own fds (state dir, log): closed first thing */
+    int *idmap_fds; /* per config mount, detached idmapped trees (rootfs/rootfs.h) */
     size_t n_host_fds;
 } nk_init_cfg;
 

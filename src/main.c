@@ -1,14 +1,16 @@
 /* nook's entry point: global flags, the command table, one place that prints
  * errors and picks the exit status. */
 #include <errno.h>
-#include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cloned_binary.h"
 #include "commands/args.h"
 #include "commands/commands.h"
 #include "log.h"
+#include "seccomp/seccomp.h"
 
 #ifndef NOOK_VERSION
 #define NOOK_VERSION "unknown"
@@ -44,10 +46,10 @@ static void print_version(void)
 {
     /* libseccomp's run-time version, as runc reports it (the library a
      * filter is actually built with). */
-    const struct scmp_version *v = seccomp_version();
+    const char *v = nk_seccomp_lib_version();
     printf("nook version %s\ncommit: %s\nspec: %s\n", NOOK_VERSION, NOOK_COMMIT, NOOK_SPEC_VERSION);
     if (v != NULL)
-        printf("libseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);
+        printf("libseccomp: %s\n", v);
 }
 
 static void print_global_help(void)
@@ -206,6 +208,14 @@ int main(int argc, char **argv)
     bool version = false;
     int cmd_index = argc;
 
+    /* a container sharing the host's pid namespace must not open nook's
+     * /proc/<pid>/exe or fds either (SECURITY.md rule 5). Rootless nook
+     * writes its child's uid/gid maps through /proc/<pid>, which the kernel
+     * refuses for a non-dumpable child: there init turns it off itself once
+     * the maps are written (nk_process_enter). */
+    if (geteuid() == 0)
+        (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
     int r = parse_global(&ctx, argc, argv, &cmd_index, &version, &err);
     if (r == NK_ARGS_HELP) {
         print_global_help();
@@ -222,6 +232,13 @@ int main(int argc, char **argv)
     if (cmd_index >= argc) {
         print_global_help();
         return 0;
+    }
+    /* the commands that put a nook process into a container's namespaces */
+    const char *name = argv[cmd_index];
+    if ((strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0) &&
+        nk_reexec_from_sealed_copy(argv, &err) < 0) {
+        nk_log_error(&ctx, err);
+        return 1;
     }
     if (nk_log_open(&ctx, &err) < 0) {
         nk_log_error(&ctx, err);

@@ -6,7 +6,10 @@
 
 #include <stdbool.h>
 
+#include <stddef.h>
+
 #include "context.h"
+#include "oci/config.h"
 #include "oci/state_json.h"
 #include "util/error.h"
 
@@ -30,6 +33,12 @@ void nk_state_dir_close(nk_state_dir *d);
 int nk_state_save(const nk_state_dir *d, const nk_state *s, nk_error **err);
 /* Loads state.json and computes the live status (pid reuse detected). */
 int nk_state_load(const nk_state_dir *d, nk_state **out, nk_error **err);
+
+/* state_config.c: a copy of the bundle's config.json taken at create. */
+int nk_state_save_config(const nk_state_dir *d, const char *json, size_t len, nk_error **err);
+/* The copy, or bundle/config.json when there is none. */
+int nk_state_load_config(const nk_state_dir *d, const char *bundle, oci_config **out,
+                         nk_error **err);
 
 /* Ids of every directory under the root (sorted); a missing root is empty. */
 int nk_state_list_ids(const nk_context *ctx, char ***ids, size_t *n, nk_error **err);

@@ -54,7 +54,8 @@ static int send_master(int sock, int master, const char *name, nk_error **err)
     return 0;
 }
 
-int nk_terminal_setup(int rootfd, const oci_process *p, int console_fd, nk_error **err)
+int nk_terminal_setup(int rootfd, const oci_process *p, int console_fd, bool bind_console,
+                      nk_error **err)
 {
     /* the image controls /dev/pts/ptmx: refuse anything but the devpts ptmx,
      * and take the peer with TIOCGPTPEER rather than opening /dev/pts/N by
@@ -88,17 +89,38 @@ int nk_terminal_setup(int rootfd, const oci_process *p, int console_fd, nk_error
     if (send_master(console_fd, master, name, err) < 0)
         return -1;
 
-    _cleanup_close_ int target = nk_safe_create_file(rootfd, "/dev/console", 0666, err);
-    if (target < 0)
-        return nk_err_wrap(err, "create `/dev/console`");
-    nk_fd_path src = nk_fd_proc_path(peer), dst = nk_fd_proc_path(target);
-    if (mount(src.s, dst.s, NULL, MS_BIND, NULL) < 0)
-        return nk_err(err, errno, "bind the pty over `/dev/console`");
+    if (bind_console) {
+        _cleanup_close_ int target = nk_safe_create_file(rootfd, "/dev/console", 0666, err);
+        if (target < 0)
+            return nk_err_wrap(err, "create `/dev/console`");
+        nk_fd_path src = nk_fd_proc_path(peer), dst = nk_fd_proc_path(target);
+        if (mount(src.s, dst.s, NULL, MS_BIND, NULL) < 0)
+            return nk_err(err, errno, "bind the pty over `/dev/console`");
+    }
 
     for (int fd = 0; fd < 3; fd++)
         if (dup2(peer, fd) < 0)
             return nk_err(err, errno, "dup2 pty");
     if (ioctl(0, TIOCSCTTY, 0) < 0)
         return nk_err(err, errno, "set controlling terminal");
+    return 0;
+}
+
+int nk_terminal_recv_master(int sock, int *master, nk_error **err)
+{
+    char name[4096];
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {name, sizeof(name)};
+    struct msghdr mh = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+    ssize_t n;
+    while ((n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC)) < 0)
+        if (errno != EINTR)
+            return nk_err(err, errno, "receive the pty master");
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    if (n == 0 || cm == NULL || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+        cm->cmsg_len != CMSG_LEN(sizeof(int)))
+        return nk_err(err, 0, "receive the pty master: no fd in the message");
+    memcpy(master, CMSG_DATA(cm), sizeof(int));
     return 0;
 }

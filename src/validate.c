@@ -1,7 +1,11 @@
 #include "validate.h"
 
 #include <string.h>
+#include <unistd.h>
 
+#include "namespaces/namespaces.h"
+#include "process.h"
+#include "rootfs/rootfs.h"
 #include "util/error.h"
 
 #define E(...) nk_err(err, 0, "config.json: " __VA_ARGS__)
@@ -35,28 +39,17 @@ static int check_namespaces(const oci_config *c, nk_error **err)
 static int check_unimplemented(const oci_config *c, nk_error **err)
 {
     const oci_linux *l = &c->linux;
-    const oci_process *p = &c->process;
 #define MISSING(cond, path)                                                                        \
     do {                                                                                           \
         if (cond)                                                                                  \
             return E("%s: not supported by this version of nook", path);                           \
     } while (0)
-    MISSING(l->has_seccomp, "linux.seccomp");
-    MISSING(l->sysctl.len > 0, "linux.sysctl");
-    MISSING(l->mount_label != NULL, "linux.mountLabel");
-    MISSING(l->has_intel_rdt, "linux.intelRdt");
-    MISSING(l->has_personality, "linux.personality");
-    MISSING(l->has_memory_policy, "linux.memoryPolicy");
-    MISSING(l->n_net_devices > 0, "linux.netDevices");
-    MISSING(p->apparmor_profile != NULL && p->apparmor_profile[0], "process.apparmorProfile");
-    MISSING(p->selinux_label != NULL && p->selinux_label[0], "process.selinuxLabel");
-    MISSING(p->has_io_priority, "process.ioPriority");
-    MISSING(p->has_scheduler, "process.scheduler");
-    MISSING(p->has_exec_cpu_affinity, "process.execCPUAffinity");
-    const oci_hooks *h = &c->hooks;
-    MISSING(c->has_hooks && (h->prestart.len || h->create_runtime.len || h->create_container.len ||
-                             h->start_container.len || h->poststart.len || h->poststop.len),
-            "hooks");
+    /* no resctrl support in this build; say too when the host lacks it */
+    if (l->has_intel_rdt)
+        return E("linux.intelRdt: not supported by this version of nook%s",
+                 access("/sys/fs/resctrl/schemata", F_OK) == 0
+                     ? ""
+                     : " (and this host has no resctrl filesystem mounted)");
 #undef MISSING
     return 0;
 }
@@ -69,13 +62,13 @@ int nk_validate_config(const oci_config *c, bool console_socket, bool foreground
         return E("root.path: required");
     if (check_namespaces(c, err) < 0 || check_unimplemented(c, err) < 0)
         return -1;
-    if (c->process.terminal && !console_socket) {
-        if (foreground)
-            return E("process.terminal: a terminal without --console-socket is not supported "
-                     "by this version of nook; set terminal to false or pass --console-socket");
+    if (nk_process_check_attrs(&c->process, &c->linux, err) < 0 || nk_sysctl_validate(c, err) < 0 ||
+        nk_net_devices_validate(c, err) < 0)
+        return -1;
+    /* in the foreground nook wires the terminal to its own stdio */
+    if (c->process.terminal && !console_socket && !foreground)
         return nk_err(err, 0,
                       "cannot allocate tty if nook will detach without setting console socket");
-    }
     if (!c->process.terminal && console_socket)
         return nk_err(err, 0, "cannot use console socket if nook will not detach or allocate tty");
     return 0;

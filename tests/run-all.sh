@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Runs nook's test suites and prints one summary; builds nothing (make does).
 #
-#   tests/run-all.sh [unit|integration|fuzz|vm|cgroupv2|all]      (default: all)
+#   tests/run-all.sh [unit|integration|fuzz|daemons|vm|cgroupv2|daemons-vm|all]      (default: all)
 #
+# bench:       tests/bench/smoke.sh (all mode only): make bench runs, its JSON is valid.
 # unit:        every build/tests/test_* binary; each ends with "N passed, M failed".
 # integration: every tests/integration/*.bats with `bats --tap`, zz-leftovers.bats last,
 #              against $NOOK (default build/nook).
 # fuzz:        tests/fuzz/run.sh: every build/fuzz/fuzz_* harness for FUZZ_SECONDS
 #              (default 60; 0 skips), one "passed" per harness that ran clean.
+# daemons:     tests/containerd/run.sh and tests/podman/run.sh: real containerd and
+#              podman driving $NOOK (each ends with "N passed, M failed"). CORE=1
+#              runs only their core subset (what `make check-daemons-vm` runs).
 # vm:          boots ONE pure cgroup v2 VM (run-in-vm, $NOOK_VM or /work/shared/vm/run-in-vm)
 #              and runs `tests/run-all.sh cgroupv2` inside it; its totals add to ours.
 #              `all` includes it; NOOK_SKIP_VM=1 leaves it out (reported, not counted).
 # cgroupv2:    every tests/cgroupv2/*.bats (only meaningful inside that VM).
+# daemons-vm:  boots one VM like vm and runs `CORE=1 tests/run-all.sh daemons` inside (the
+#              daemons' core checks on pure cgroup v2, ~6-10 min; not part of all).
 # With NOOK_ASAN set (make check sets build/asan/nook), both run a second time
 # under ASan+UBSan: unit binaries from build/asan-tests, bats against $NOOK_ASAN.
 # Prints a line per suite, the output of what failed, and as its LAST line exactly
@@ -23,9 +29,9 @@ cd "$(dirname "$0")/.." || exit 2
 REPO_ROOT="$PWD"
 MODE="${1:-all}"
 case "$MODE" in
-unit | integration | fuzz | vm | cgroupv2 | all) ;;
+unit | integration | fuzz | daemons | vm | cgroupv2 | daemons-vm | all) ;;
 *)
-    echo "usage: $0 [unit|integration|fuzz|vm|cgroupv2|all]" >&2
+    echo "usage: $0 [unit|integration|fuzz|daemons|vm|cgroupv2|daemons-vm|all]" >&2
     exit 2
     ;;
 esac
@@ -176,6 +182,50 @@ run_fuzz() {
     fi
 }
 
+# tests/bench/smoke.sh: `make bench` runs and writes valid JSON (tiny sizes; no
+# speed asserted). Once, against $NOOK.
+run_bench_smoke() {
+    local out="$LOGDIR/bench-smoke.log" start=$SECONDS p=0 f=1
+    NOOK="$NOOK" tests/bench/smoke.sh >"$out" 2>&1
+    if [[ "$(tail -n 1 "$out")" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        p="${BASH_REMATCH[1]}"
+        f="${BASH_REMATCH[2]}"
+    fi
+    suite_line "bench/smoke" "$p" "$f" 0 $((SECONDS - start))
+    PASSED=$((PASSED + p))
+    FAILED=$((FAILED + f))
+    [ "$f" -eq 0 ] || grep -v '^ok ' "$out" | tail -n 40 | indent
+}
+
+# The daemon suites run once, against $NOOK: not again under ASan (containerd's
+# shim and conmon run the runtime with their own environment).
+run_daemons() {
+    local suite name out start summary p f rc
+    for suite in tests/containerd/run.sh tests/podman/run.sh; do
+        name="daemons/$(basename "$(dirname "$suite")")"
+        out="$LOGDIR/$(basename "$(dirname "$suite")").log"
+        start=$SECONDS
+        bash "$suite" >"$out" 2>&1
+        rc=$?
+        summary="$(tail -n 1 "$out")"
+        if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+            p="${BASH_REMATCH[1]}"
+            f="${BASH_REMATCH[2]}"
+            [ "$rc" -eq 0 ] || [ "$f" -ne 0 ] || f=1
+            suite_line "$name" "$p" "$f" 0 $((SECONDS - start))
+        else
+            p=0
+            f=1
+            suite_line "$name" 0 1 0 $((SECONDS - start)) "did not finish (exit $rc, no summary line)"
+        fi
+        PASSED=$((PASSED + p))
+        FAILED=$((FAILED + f))
+        if [ "$f" -ne 0 ]; then
+            grep -v -E '^ok ' "$out" | tail -n 200 | indent
+        fi
+    done
+}
+
 # Inside the VM: the cgroup v2 suites, against the build of this checkout.
 run_cgroupv2() {
     local file
@@ -186,30 +236,35 @@ run_cgroupv2() {
 
 # On the host: one VM boot for every cgroup v2 suite; the VM's last line
 # ("N passed, M failed") adds into our totals.
+#   run_vm [INNER-MODE [NAME=VALUE...]]   (default: cgroupv2; daemons-vm: daemons CORE=1)
 run_vm() {
-    local vm="${NOOK_VM:-/work/shared/vm/run-in-vm}" out start p f
+    local vm="${NOOK_VM:-/work/shared/vm/run-in-vm}" out start p f inner="${1:-cgroupv2}"
+    local label="vm/$inner" envs=("${@:2}")
     if [ "${NOOK_SKIP_VM:-0}" = 1 ]; then
         echo "vm: skipped (NOOK_SKIP_VM=1)"
         return
     fi
     start=$SECONDS
     if [ ! -x "$vm" ]; then
-        suite_line vm/cgroupv2 0 1 0 0 "run-in-vm not found at $vm (set NOOK_VM)"
+        suite_line "$label" 0 1 0 0 "run-in-vm not found at $vm (set NOOK_VM)"
         FAILED=$((FAILED + 1))
         return
     fi
+    # Only this checkout is shared with the VM: a runtime elsewhere is not visible there.
+    [[ "$NOOK" != "$REPO_ROOT"/* ]] || envs+=("NOOK=$NOOK")
+    [ -z "${RUNTIME:-}" ] || envs+=("RUNTIME=$RUNTIME")
     out="$LOGDIR/vm.log"
-    "$vm" --timeout "${NOOK_VM_TIMEOUT:-1200}" -- tests/run-all.sh cgroupv2 >"$out" 2>&1
+    "$vm" --timeout "${NOOK_VM_TIMEOUT:-1800}" -- env "${envs[@]}" tests/run-all.sh "$inner" >"$out" 2>&1
     if [[ "$(tail -n 1 "$out")" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
         p="${BASH_REMATCH[1]}"
         f="${BASH_REMATCH[2]}"
-        grep -E '^(ok|FAIL) ' "$out" | sed 's/^\(ok\|FAIL\) *\(integration\|cgroupv2\)/\1 vm\/\2/' | indent
-        suite_line vm/cgroupv2 "$p" "$f" 0 $((SECONDS - start))
+        grep -E '^(ok|FAIL) ' "$out" | sed 's/^\(ok\|FAIL\) *\(integration\|cgroupv2\|daemons\)/\1 vm\/\2/' | indent
+        suite_line "$label" "$p" "$f" 0 $((SECONDS - start))
         [ "$f" -eq 0 ] || grep -v -E '^(ok|FAIL) ' "$out" | tail -n 80 | indent
     else
         p=0
         f=1
-        suite_line vm/cgroupv2 0 1 0 $((SECONDS - start)) "the VM run did not finish"
+        suite_line "$label" 0 1 0 $((SECONDS - start)) "the VM run did not finish"
         tail -n 40 "$out" | indent
     fi
     PASSED=$((PASSED + p))
@@ -221,11 +276,15 @@ case "$MODE" in
 unit) run_unit ;;
 integration) run_integration ;;
 fuzz) run_fuzz ;;
+daemons) run_daemons ;;
 vm) run_vm ;;
 cgroupv2) run_cgroupv2 ;;
+daemons-vm) run_vm daemons "CORE=1" ;;
 all)
     run_unit
     run_integration
+    run_bench_smoke
+    run_daemons
     run_vm
     run_fuzz
     ;;

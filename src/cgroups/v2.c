@@ -12,6 +12,15 @@
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 
+static bool word_in(const char *list, const char *w)
+{
+    size_t len = strlen(w);
+    for (const char *p = list; (p = strstr(p, w)) != NULL; p += len)
+        if ((p == list || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
+            return true;
+    return false;
+}
+
 /* Enable every controller a parent has for its children, from the root down
  * to the container's parent: containerd and podman expect all of them. */
 static int enable_controllers(const nk_cg_layout *l, const char *path, nk_error **err)
@@ -22,11 +31,14 @@ static int enable_controllers(const nk_cg_layout *l, const char *path, nk_error 
     char *comp = strtok_r(rest, "/", &save);
     while (comp != NULL) {
         char *next = strtok_r(NULL, "/", &save);
-        _cleanup_free_ char *avail = NULL;
-        if (nk_cg_read(dir, "cgroup.controllers", &avail, err) < 0)
+        _cleanup_free_ char *avail = NULL, *enabled = NULL;
+        if (nk_cg_read(dir, "cgroup.controllers", &avail, err) < 0 ||
+            nk_cg_read(dir, "cgroup.subtree_control", &enabled, err) < 0)
             return -1;
         char *s2 = NULL;
         for (char *c = strtok_r(avail, " ", &s2); c; c = strtok_r(NULL, " ", &s2)) {
+            if (word_in(enabled, c))
+                continue; /* the usual case: each write costs a cgroup_mutex round */
             _cleanup_free_ char *plus = xasprintf("+%s", c);
             nk_error *e = NULL;
             /* a parent with processes of its own refuses (EBUSY): the
@@ -49,12 +61,7 @@ static int check_controllers(const char *dir, const oci_resources *r, nk_error *
         return -1;
     const char *const *need = nk_cg_needed_v2(r);
     for (size_t i = 0; need[i] != NULL; i += 2) {
-        bool found = false;
-        size_t len = strlen(need[i]);
-        for (const char *p = have; (p = strstr(p, need[i])) != NULL; p += len)
-            if ((p == have || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
-                found = true;
-        if (!found)
+        if (!word_in(have, need[i]))
             return nk_err(err, ENOTSUP, "%s: the %s cgroup controller is not available in `%s`",
                           need[i + 1], need[i], dir);
     }

@@ -17,6 +17,13 @@ void nk_args_free(nk_args *a)
     a->n = 0;
 }
 
+void nk_strlist_free(nk_strlist *l)
+{
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
 int nk_parse_bool(const char *s, bool *out)
 {
     static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True"};
@@ -99,6 +106,7 @@ static int set_flag(const nk_flag *f, const char *typed, int typed_len, const ch
         }
         return 0;
     case NK_FLAG_STRING:
+    case NK_FLAG_STRINGS:
     case NK_FLAG_INT:
         break;
     }
@@ -109,6 +117,12 @@ static int set_flag(const nk_flag *f, const char *typed, int typed_len, const ch
     }
     if (f->type == NK_FLAG_STRING) {
         *(const char **)f->value = value;
+        return 0;
+    }
+    if (f->type == NK_FLAG_STRINGS) {
+        nk_strlist *l = f->value;
+        l->v = xrealloc(l->v, (l->n + 1) * sizeof(char *));
+        l->v[l->n++] = value;
         return 0;
     }
     if (parse_int(value, (int *)f->value) < 0)
@@ -186,7 +200,7 @@ int nk_args_parse(const nk_command *cmd, const nk_flag *flags, int argc, char **
 static char *flag_label(const nk_flag *f)
 {
     const char *v = f->value_name != NULL ? f->value_name : "value";
-    bool takes = f->type == NK_FLAG_STRING || f->type == NK_FLAG_INT;
+    bool takes = f->type == NK_FLAG_STRING || f->type == NK_FLAG_STRINGS || f->type == NK_FLAG_INT;
     if (f->alias == NULL)
         return takes ? xasprintf("--%s %s", f->name, v) : xasprintf("--%s", f->name);
     const char *ad = strlen(f->alias) == 1 ? "-" : "--";

@@ -17,7 +17,17 @@ typedef enum nk_flag_type {
     /* int * (-1 auto, 0, 1): bare means true; takes the next argument only when
      * it is true/false/auto, so `--rootless list` still reads as a command. */
     NK_FLAG_TRISTATE,
+    NK_FLAG_STRINGS, /* nk_strlist *: repeatable, each use appends (exec --env) */
 } nk_flag_type;
+
+/* Values of a repeatable flag, pointing into argv; free with nk_strlist_free. */
+typedef struct nk_strlist {
+    const char **v;
+    size_t n;
+} nk_strlist;
+
+void nk_strlist_free(nk_strlist *l);
+#define _cleanup_strlist_ __attribute__((cleanup(nk_strlist_free)))
 
 typedef struct nk_flag {
     const char *name;  /* "bundle"; NULL ends a table */

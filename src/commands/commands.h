@@ -30,10 +30,10 @@ struct nk_command {
 };
 
 extern const nk_command nk_cmd_spec, nk_cmd_create, nk_cmd_start, nk_cmd_run, nk_cmd_state,
-    nk_cmd_list, nk_cmd_kill, nk_cmd_delete;
+    nk_cmd_list, nk_cmd_kill, nk_cmd_delete, nk_cmd_features, nk_cmd_exec, nk_cmd_ps, nk_cmd_pause,
+    nk_cmd_resume, nk_cmd_update, nk_cmd_events;
 /* Later work: in the table and `help`, fail clearly when used. */
-extern const nk_command nk_cmd_exec, nk_cmd_ps, nk_cmd_pause, nk_cmd_resume, nk_cmd_update,
-    nk_cmd_events, nk_cmd_features, nk_cmd_checkpoint, nk_cmd_restore;
+extern const nk_command nk_cmd_checkpoint, nk_cmd_restore;
 
 /* Shared by create and run. */
 int nk_check_cgroup_driver(const nk_context *ctx, nk_error **err);

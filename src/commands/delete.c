@@ -1,6 +1,12 @@
 /* `nook delete`: remove a container and everything it holds. */
 #include "commands/args.h"
 #include "container.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 static int cmd_delete(nk_context *ctx, const nk_command *cmd, int argc, char **argv, nk_error **err)
 {
@@ -14,6 +20,13 @@ static int cmd_delete(nk_context *ctx, const nk_command *cmd, int argc, char **a
     int r = nk_args_parse(cmd, flags, argc, argv, &args, err);
     if (r != 0)
         return r < 0 ? r : 0;
+    /* Like runc, --force on a container that does not exist succeeds quietly:
+     * podman and the containerd shim call it to clean up after a failed create. */
+    if (force && nk_validate_id(args.v[0], NULL) == 0) {
+        _cleanup_free_ char *dir = xasprintf("%s/%s", ctx->root, args.v[0]);
+        if (faccessat(AT_FDCWD, dir, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+            return 0;
+    }
     return nk_container_delete(ctx, args.v[0], force, err) < 0 ? -1 : 0;
 }
 

@@ -16,8 +16,5 @@
     }
 
 PLANNED(nk_cmd_checkpoint, "checkpoint", "checkpoint a running container", "<container-id>");
-PLANNED(nk_cmd_exec, "exec", "execute a new process inside the container",
-        "<container-id> <command> [command options]  ||  -p process.json <container-id>");
-PLANNED(nk_cmd_features, "features", "show the enabled features", "");
 PLANNED(nk_cmd_restore, "restore", "restore a container from a previous checkpoint",
         "<container-id>");

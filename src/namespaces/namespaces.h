@@ -1,4 +1,4 @@
-/* Creating and joining namespaces for a new container's init. */
+/* Creating and joining namespaces: a new container's init, an exec'd process. */
 #ifndef NOOK_NAMESPACES_NAMESPACES_H
 #define NOOK_NAMESPACES_NAMESPACES_H
 
@@ -42,9 +42,21 @@ int nk_ns_clone_flag(oci_ns_type type);
 int nk_ns_spawn(nk_spawn *s, nk_error **err);
 void nk_spawn_release(nk_spawn *s);
 
+/* exec: join every namespace of the running process pid (pidfd: a pidfd
+ * for it, -1 if none) that differs from the caller's. New pid and time
+ * namespaces apply to the caller's children, so fork afterwards. */
+int nk_ns_join_process(pid_t pid, int pidfd, nk_error **err);
+
 /* Write uid_map/gid_map (and setgroups "deny" for an unprivileged caller). */
 int nk_idmap_write(pid_t pid, const oci_linux *l, nk_error **err);
 /* Write /proc/self/timens_offsets of a process that unshared CLONE_NEWTIME. */
 int nk_timens_write_offsets(const oci_linux *l, nk_error **err);
+
+/* linux.netDevices (net_devices.c): names valid and unique, a new network
+ * namespace to move them into. */
+int nk_net_devices_validate(const oci_config *c, nk_error **err);
+/* Move each device into pid's network namespace under its new name, with
+ * its permanent addresses. From the runtime, in the host's namespaces. */
+int nk_net_devices_move(pid_t pid, const oci_linux *l, nk_error **err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <sys/statfs.h>
 
 #include "oci/json_write.h"
+#include "oci/spec_seccomp.h"
 #include "oci/state_json.h"
 
 #define SPEC_OCI_VERSION "1.3.0"
@@ -204,6 +205,7 @@ static void write_linux(jw *w, bool rootless, uid_t uid, gid_t gid)
     write_namespaces(w, rootless);
     jw_kstrs(w, "maskedPaths", masked_paths);
     jw_kstrs(w, "readonlyPaths", readonly_paths);
+    oci_spec_write_seccomp(w);
     jw_close_map(w);
 }
 

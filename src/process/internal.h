@@ -65,4 +65,25 @@ char **nk_process_build_env(const oci_strv *env, const char *passwd_path, uid_t 
 int nk_fds_cloexec_from(int first, nk_error **err);
 int nk_fds_cloexec_from_procfs(int first, nk_error **err);
 
+/* cpu_list.c: "0-3,7" into a bit mask of nbits; errors name `path`. */
+#define NK_BITS_PER_WORD (8 * sizeof(unsigned long))
+#define NK_MAX_CPUS      1024
+typedef struct cpu_mask {
+    unsigned long bits[NK_MAX_CPUS / (8 * sizeof(unsigned long))];
+} cpu_mask;
+int nk_parse_id_list(const char *list, unsigned long *mask, size_t nbits, const char *path,
+                     nk_error **err);
+
+/* personality.c, memory_policy.c, scheduling.c, affinity.c */
+int nk_process_check_personality(const oci_linux *l, nk_error **err);
+int nk_process_set_personality(const oci_linux *l, nk_error **err);
+int nk_process_check_memory_policy(const oci_linux *l, nk_error **err);
+int nk_process_set_memory_policy(const oci_linux *l, nk_error **err);
+int nk_process_set_scheduler(const oci_process *p, nk_error **err);
+int nk_process_set_io_priority(const oci_process *p, nk_error **err);
+int nk_process_final_affinity(const oci_process *p, nk_error **err);
+
+/* lsm.c: exec labels through a private procfs */
+int nk_lsm_set_exec_labels(const oci_process *p, nk_error **err);
+
 #endif

@@ -172,6 +172,13 @@ static int dev_symlinks(const nk_rootfs_ctx *c, int devfd, nk_error **err)
     _cleanup_close_ int kcore = nk_safe_open(c->rootfd, "/proc/kcore", O_PATH, NULL);
     if (kcore >= 0 && symlinkat("/proc/kcore", devfd, "core") < 0 && errno != EEXIST)
         return nk_err(err, errno, "symlink `/dev/core`");
+    /* CVE-2025-52565: the pty is bound over /dev/console by path inside
+     * the root; an image symlink there would steer that mount elsewhere
+     * (a procfs file). A plain file or node is bound over as it is. */
+    struct stat st;
+    if (fstatat(devfd, "console", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
+        unlinkat(devfd, "console", 0) < 0)
+        return nk_err(err, errno, "remove the image's `/dev/console` symlink");
     /* The pts instance mounted with newinstance has its own ptmx; the
      * image's (or the host's) must not be the one the container opens. */
     if (unlinkat(devfd, "ptmx", 0) < 0 && errno != ENOENT)

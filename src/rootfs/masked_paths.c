@@ -1,5 +1,8 @@
 /* linux.maskedPaths: files get the container's /dev/null bound over them,
- * directories an empty read-only tmpfs. Runs after pivot_root. */
+ * directories an empty read-only tmpfs. Runs after pivot_root, so every
+ * mount is made by fd with the new mount API: a /proc/self/fd/N path would
+ * now go through the container's /proc, which the image may have faked
+ * (CVE-2025-52881). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -38,12 +41,9 @@ static int mask_one(int rootfd, int devnull, const char *path, nk_error **err)
     struct stat st;
     if (fstat(fd, &st) < 0)
         return nk_err(err, errno, "stat `%s`", path);
-    int r;
-    if (S_ISDIR(st.st_mode))
-        r = mount("tmpfs", nk_fd_proc_path(fd).s, "tmpfs", MS_RDONLY, NULL);
-    else
-        r = mount(nk_fd_proc_path(devnull).s, nk_fd_proc_path(fd).s, NULL, MS_BIND, NULL);
-    if (r < 0)
+    _cleanup_close_ int tree = S_ISDIR(st.st_mode) ? nk_fresh_mount("tmpfs", MOUNT_ATTR_RDONLY)
+                                                   : nk_clone_mount(devnull, false);
+    if (tree < 0 || nk_attach_mount(tree, fd) < 0)
         return nk_err(err, errno, "mask `%s`", path);
     return 0;
 }

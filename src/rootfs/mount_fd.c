@@ -104,6 +104,59 @@ int nk_remount_bind(int mntfd, const char *target, unsigned long flags, unsigned
     return 0;
 }
 
+int nk_clone_mount(int fd, bool recursive)
+{
+    return (int)syscall(SYS_open_tree, fd, "",
+                        OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                            (recursive ? AT_RECURSIVE : 0));
+}
+
+int nk_fresh_mount(const char *fstype, unsigned attrs)
+{
+    _cleanup_close_ int fs = (int)syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC);
+    if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return -1;
+    return (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
+}
+
+int nk_attach_mount(int tree, int target)
+{
+    return (int)syscall(SYS_move_mount, tree, "", target, "",
+                        MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+bool nk_mount_opts_recursive(const nk_mount_opts *mo)
+{
+    return mo->rec_set != 0 || mo->rec_clr != 0;
+}
+
+int nk_setattr_recursive(int mntfd, const nk_mount_opts *mo, const char *what, nk_error **err)
+{
+    if (!nk_mount_opts_recursive(mo))
+        return 0;
+    struct mount_attr attr = {.attr_set = mo->rec_set, .attr_clr = mo->rec_clr};
+    if (syscall(SYS_mount_setattr, mntfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) <
+        0)
+        return nk_err(err, errno, "set recursive mount attributes of `%s`", what);
+    return 0;
+}
+
+int nk_mount_finish(const nk_rootfs_ctx *c, int target, const char *dest, const nk_mount_opts *mo,
+                    const char *what, nk_error **err)
+{
+    bool remount = (mo->flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) != 0;
+    if (!remount && mo->n_propagation == 0 && !nk_mount_opts_recursive(mo))
+        return 0;
+    _cleanup_close_ int mnt = nk_target_reopen_mounted(c, dest, target, err);
+    if (mnt < 0)
+        return nk_err_wrap(err, "%s", what);
+    if (remount && nk_remount_bind(mnt, NULL, mo->flags, mo->clear, dest, err) < 0)
+        return -1;
+    if (nk_setattr_recursive(mnt, mo, dest, err) < 0)
+        return -1;
+    return nk_apply_propagation(mnt, mo, dest, err);
+}
+
 int nk_apply_propagation(int mntfd, const nk_mount_opts *mo, const char *what, nk_error **err)
 {
     for (size_t i = 0; i < mo->n_propagation; i++)
@@ -126,13 +179,5 @@ int nk_bind_mount(const nk_rootfs_ctx *c, const char *src, const char *dest, boo
     unsigned long flags = MS_BIND | (recursive ? MS_REC : 0);
     if (mount(src, nk_fd_proc_path(target).s, NULL, flags, NULL) < 0)
         return nk_err(err, errno, "mount `%s` to `%s`", src, dest);
-    bool remount = (mo->flags & ~(MS_BIND | MS_REC | MS_REMOUNT)) != 0;
-    if (!remount && mo->n_propagation == 0)
-        return 0;
-    _cleanup_close_ int mnt = nk_target_reopen_mounted(c, dest, target, err);
-    if (mnt < 0)
-        return nk_err_wrap(err, "%s", what);
-    if (remount && nk_remount_bind(mnt, NULL, mo->flags, mo->clear, dest, err) < 0)
-        return -1;
-    return nk_apply_propagation(mnt, mo, dest, err);
+    return nk_mount_finish(c, target, dest, mo, what, err);
 }

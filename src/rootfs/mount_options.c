@@ -1,4 +1,5 @@
 /* The OCI mount "options" list → mount(2) flags, propagation and data. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -60,15 +61,36 @@ static const prop_opt prop_opts[] = {
     {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
 };
 
-/* Valid OCI options that need work nook has not done yet (mount_setattr for
- * the recursive forms, idmapped mounts, tmpcopyup). Failing loudly beats a
- * container that silently runs with a writable or wrongly owned mount. */
-static const char *const unsupported_opts[] = {
-    "tmpcopyup",      "idmap",        "ridmap",      "rro",      "rrw",    "rnosuid",
-    "rsuid",          "rnodev",       "rdev",        "rnoexec",  "rexec",  "rnodiratime",
-    "rdiratime",      "rrelatime",    "rnorelatime", "rnoatime", "ratime", "rstrictatime",
-    "rnostrictatime", "rnosymfollow", "rsymfollow",
+/* The recursive forms act on the whole mount tree through mount_setattr(2)
+ * with AT_RECURSIVE: a bind remount only ever changes the top mount. */
+typedef struct rec_opt {
+    const char *name;
+    uint64_t set, clr;
+} rec_opt;
+
+#define ATIME(mode) (mode), MOUNT_ATTR__ATIME
+static const rec_opt rec_opts[] = {
+    {"rro", MOUNT_ATTR_RDONLY, 0},
+    {"rrw", 0, MOUNT_ATTR_RDONLY},
+    {"rnosuid", MOUNT_ATTR_NOSUID, 0},
+    {"rsuid", 0, MOUNT_ATTR_NOSUID},
+    {"rnodev", MOUNT_ATTR_NODEV, 0},
+    {"rdev", 0, MOUNT_ATTR_NODEV},
+    {"rnoexec", MOUNT_ATTR_NOEXEC, 0},
+    {"rexec", 0, MOUNT_ATTR_NOEXEC},
+    {"rnodiratime", MOUNT_ATTR_NODIRATIME, 0},
+    {"rdiratime", 0, MOUNT_ATTR_NODIRATIME},
+    {"rnosymfollow", MOUNT_ATTR_NOSYMFOLLOW, 0},
+    {"rsymfollow", 0, MOUNT_ATTR_NOSYMFOLLOW},
+    /* The kernel takes one atime mode at a time, replacing the old one. */
+    {"rrelatime", ATIME(MOUNT_ATTR_RELATIME)},
+    {"rnorelatime", ATIME(MOUNT_ATTR_STRICTATIME)},
+    {"rnoatime", ATIME(MOUNT_ATTR_NOATIME)},
+    {"ratime", ATIME(MOUNT_ATTR_RELATIME)},
+    {"rstrictatime", ATIME(MOUNT_ATTR_STRICTATIME)},
+    {"rnostrictatime", ATIME(MOUNT_ATTR_RELATIME)},
 };
+#undef ATIME
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -102,6 +124,34 @@ static bool parse_flag(const char *opt, nk_mount_opts *out)
     return false;
 }
 
+static bool parse_recursive(const char *opt, nk_mount_opts *out)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(rec_opts); i++) {
+        if (strcmp(opt, rec_opts[i].name) != 0)
+            continue;
+        if (rec_opts[i].clr & MOUNT_ATTR__ATIME)
+            out->rec_set &= ~(uint64_t)MOUNT_ATTR__ATIME;
+        out->rec_set = (out->rec_set & ~rec_opts[i].clr) | rec_opts[i].set;
+        out->rec_clr = (out->rec_clr & ~rec_opts[i].set) | rec_opts[i].clr;
+        return true;
+    }
+    return false;
+}
+
+/* Options of nook's own (not mount(2)'s): copy-up and idmapped mounts. */
+static bool parse_special(const char *opt, nk_mount_opts *out)
+{
+    if (strcmp(opt, "tmpcopyup") == 0)
+        out->tmpcopyup = true;
+    else if (strcmp(opt, "idmap") == 0)
+        out->idmap = NK_IDMAP_TOP;
+    else if (strcmp(opt, "ridmap") == 0)
+        out->idmap = NK_IDMAP_RECURSIVE;
+    else
+        return false;
+    return true;
+}
+
 static int parse_propagation(const char *opt, nk_mount_opts *out, const char *what, bool *found,
                              nk_error **err)
 {
@@ -124,12 +174,7 @@ int nk_mount_opts_parse(const oci_strv *options, const char *what, nk_mount_opts
     *out = (nk_mount_opts){0};
     for (size_t i = 0; i < options->len; i++) {
         const char *opt = options->v[i];
-        for (size_t j = 0; j < ARRAY_SIZE(unsupported_opts); j++)
-            if (strcmp(opt, unsupported_opts[j]) == 0) {
-                nk_mount_opts_free(out);
-                return nk_err(err, 0, "%s: option \"%s\" is not supported", what, opt);
-            }
-        if (parse_flag(opt, out))
+        if (parse_flag(opt, out) || parse_recursive(opt, out) || parse_special(opt, out))
             continue;
         bool found;
         if (parse_propagation(opt, out, what, &found, err) < 0) {
@@ -140,6 +185,30 @@ int nk_mount_opts_parse(const oci_strv *options, const char *what, nk_mount_opts
             data_append(&out->data, opt);
     }
     return 0;
+}
+
+bool nk_mount_option_known(const char *opt)
+{
+    nk_mount_opts o = {0};
+    bool found = false;
+    if (parse_flag(opt, &o) || parse_recursive(opt, &o) || parse_special(opt, &o))
+        return true;
+    for (size_t i = 0; i < ARRAY_SIZE(prop_opts); i++)
+        found |= strcmp(opt, prop_opts[i].name) == 0;
+    return found;
+}
+
+void nk_mount_option_names(void (*fn)(const char *name, void *arg), void *arg)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(flag_opts); i++)
+        fn(flag_opts[i].name, arg);
+    for (size_t i = 0; i < ARRAY_SIZE(prop_opts); i++)
+        fn(prop_opts[i].name, arg);
+    for (size_t i = 0; i < ARRAY_SIZE(rec_opts); i++)
+        fn(rec_opts[i].name, arg);
+    fn("tmpcopyup", arg);
+    fn("idmap", arg);
+    fn("ridmap", arg);
 }
 
 void nk_mount_opts_free(nk_mount_opts *o)

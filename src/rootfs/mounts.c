@@ -86,6 +86,19 @@ static int mount_sysfs_bind(const nk_rootfs_ctx *c, const oci_mount *m, const nk
     return nk_apply_propagation(fd, mo, m->destination, err);
 }
 
+/* linux.mountLabel: the SELinux context of the filesystems nook mounts
+ * fresh (validation made sure the host has SELinux). procfs, sysfs and
+ * cgroupfs keep the kernel's labels, like runc. */
+static char *with_mount_label(const oci_config *cfg, const oci_mount *m, const char *data)
+{
+    const char *label = cfg->linux.mount_label;
+    if (label == NULL || label[0] == '\0' || type_is(m, "proc") || type_is(m, "sysfs") ||
+        type_is(m, "cgroup") || type_is(m, "cgroup2"))
+        return data != NULL ? xstrdup(data) : NULL;
+    return data != NULL ? xasprintf("%s,context=\"%s\"", data, label)
+                        : xasprintf("context=\"%s\"", label);
+}
+
 static int mount_fresh(const nk_rootfs_ctx *c, const oci_mount *m, const nk_mount_opts *mo,
                        const char *what, nk_error **err)
 {
@@ -96,19 +109,35 @@ static int mount_fresh(const nk_rootfs_ctx *c, const oci_mount *m, const nk_moun
         return nk_err_wrap(err, "%s", what);
     const char *src = m->source != NULL ? m->source : m->type;
     unsigned long flags = mo->flags & ~(MS_BIND | MS_REC);
-    if (mount(src, nk_fd_proc_path(target).s, m->type, flags, mo->data) < 0)
+    _cleanup_free_ char *data = with_mount_label(c->o->config, m, mo->data);
+    /* Copied into the tmpfs before the read-only flag and the recursive
+     * attributes are applied. */
+    if (mo->tmpcopyup)
+        flags &= ~MS_RDONLY;
+    if (mount(src, nk_fd_proc_path(target).s, m->type, flags, data) < 0)
         return nk_err(err, errno, "mount `%s` to `%s`", src, dest);
-    if (mo->n_propagation == 0)
+    if (mo->n_propagation == 0 && !mo->tmpcopyup && !nk_mount_opts_recursive(mo))
         return 0;
     _cleanup_close_ int mnt = nk_target_reopen_mounted(c, dest, target, err);
     if (mnt < 0)
         return nk_err_wrap(err, "%s", what);
+    if (mo->tmpcopyup) {
+        /* `target` still names the image's directory under the tmpfs */
+        if (nk_tmpcopyup(target, mnt, dest, err) < 0)
+            return -1;
+        if ((mo->flags & MS_RDONLY) && nk_remount_bind(mnt, NULL, MS_RDONLY, 0, dest, err) < 0)
+            return -1;
+    }
+    if (nk_setattr_recursive(mnt, mo, dest, err) < 0)
+        return -1;
     return nk_apply_propagation(mnt, mo, dest, err);
 }
 
 static int mount_one(const nk_rootfs_ctx *c, const oci_mount *m, const nk_mount_opts *mo,
-                     const char *what, nk_error **err)
+                     int idmap_fd, const char *what, nk_error **err)
 {
+    if (idmap_fd >= 0)
+        return nk_idmapped_mount_attach(c, idmap_fd, m, mo, what, err);
     if (is_bind(m, mo)) {
         if (m->source == NULL)
             return nk_err(err, 0, "%s: bind mount without a source", what);
@@ -127,14 +156,18 @@ static int mount_one(const nk_rootfs_ctx *c, const oci_mount *m, const nk_mount_
  * rootfs. */
 static int validate(const oci_mount *m, const char *what, nk_mount_opts *mo, nk_error **err)
 {
-    if (m->n_uid_mappings > 0 || m->n_gid_mappings > 0)
-        return nk_err(err, 0, "%s: uidMappings/gidMappings (idmapped mounts) are not supported",
-                      what);
     if (nk_mount_opts_parse(&m->options, what, mo, err) < 0)
         return -1;
-    if (m->type == NULL && !mo->bind) {
+    const char *bad = NULL;
+    if (m->type == NULL && !mo->bind)
+        bad = "no mount type";
+    else if (mo->tmpcopyup && !type_is(m, "tmpfs"))
+        bad = "option \"tmpcopyup\" needs a mount of type tmpfs";
+    else if ((mo->idmap || m->n_uid_mappings || m->n_gid_mappings) && !is_bind(m, mo))
+        bad = "idmapped mounts (idmap, ridmap, uidMappings) need a bind mount";
+    if (bad != NULL) {
         nk_mount_opts_free(mo);
-        return nk_err(err, 0, "%s: no mount type", what);
+        return nk_err(err, 0, "%s: %s", what, bad);
     }
     return 0;
 }
@@ -170,8 +203,12 @@ int nk_mounts_setup(const nk_rootfs_ctx *c, nk_error **err)
         }
         p.n++;
     }
-    for (size_t i = 0; i < cfg->n_mounts; i++)
-        if (mount_one(c, &cfg->mounts[i], &p.opts[i], p.what[i], err) < 0)
+    for (size_t i = 0; i < cfg->n_mounts; i++) {
+        _cleanup_close_ int idmap_fd = -1;
+        if (c->o->idmap_fds != NULL)
+            idmap_fd = NK_TAKE_FD(c->o->idmap_fds[i]);
+        if (mount_one(c, &cfg->mounts[i], &p.opts[i], idmap_fd, p.what[i], err) < 0)
             return -1;
+    }
     return 0;
 }

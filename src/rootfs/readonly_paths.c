@@ -1,8 +1,10 @@
-/* linux.readonlyPaths: bind each onto itself, then remount that bind
- * read-only. Runs after pivot_root. */
+/* linux.readonlyPaths: each path bound onto itself read-only, by fd (after
+ * pivot_root the container's /proc must not be trusted, see
+ * masked_paths.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "rootfs/internal.h"
@@ -16,15 +18,18 @@ static int readonly_one(const nk_rootfs_ctx *c, const char *path, nk_error **err
         return 0;
     if (fd < 0)
         return nk_err(err, errno, "make `%s` read-only", path);
-    nk_fd_path self = nk_fd_proc_path(fd);
-    if (mount(self.s, self.s, NULL, MS_BIND | MS_REC, NULL) < 0)
+    /* A detached recursive clone, made read-only all the way down, then
+     * attached over the original: the flags it already had (nosuid,
+     * nodev...) stay, since mount_setattr only adds what it is told. */
+    _cleanup_close_ int tree = nk_clone_mount(fd, true);
+    if (tree < 0)
         return nk_err(err, errno, "bind `%s` onto itself", path);
-    _cleanup_close_ int mnt = nk_target_reopen_mounted(c, path, fd, err);
-    if (mnt < 0)
-        return -1;
-    /* nk_remount_bind keeps nosuid/nodev/noexec the path already had: a
-     * read-only /proc/sys must not become exec or dev on the way. */
-    return nk_remount_bind(mnt, NULL, MS_RDONLY, 0, path, err);
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+        return nk_err(err, errno, "make `%s` read-only", path);
+    if (nk_attach_mount(tree, fd) < 0)
+        return nk_err(err, errno, "mount the read-only `%s`", path);
+    return 0;
 }
 
 int nk_readonly_paths_apply(const oci_strv *paths, nk_error **err)

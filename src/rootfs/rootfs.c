@@ -103,6 +103,9 @@ int nk_rootfs_finalize(const nk_rootfs_opts *o, nk_error **err)
     if (rootfs_propagation(o, &prop, err) < 0 || nk_pivot_root(o, err) < 0)
         return -1;
     NK_FAULT_POINT("rootfs.after_pivot");
+    /* before readonlyPaths makes /proc/sys read-only */
+    if (nk_sysctl_apply(cfg, err) < 0)
+        return -1;
     if (cfg->has_linux && (nk_readonly_paths_apply(&cfg->linux.readonly_paths, err) < 0 ||
                            nk_masked_paths_apply(&cfg->linux.masked_paths, err) < 0))
         return -1;

@@ -16,8 +16,8 @@ int nk_read_file_at(int dirfd, const char *name, char **out, size_t *len, nk_err
 int nk_write_all(int fd, const void *buf, size_t len);
 /* Write to an existing file (procfs, cgroupfs): open O_WRONLY, one write. */
 int nk_write_file_at(int dirfd, const char *name, const char *buf, size_t len, nk_error **err);
-/* tmp file in the same directory + fsync + rename + fsync(dir): readers see the
- * old or the new content, never a torn one. */
+/* tmp file in the same directory + rename: readers see the old or the new
+ * content, never a torn one. Not fsynced: meant for run-time state only. */
 int nk_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode,
                          nk_error **err);
 

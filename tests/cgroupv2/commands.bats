@@ -97,6 +97,11 @@ kv() { # kv FILE KEY
     [ "$(v2 cpu.max.burst)" = 1000 ]
     [ "$(v2 cpuset.cpus)" = 0 ]
     [ "$(v2 pids.max)" = 33 ]
+    # a new limit alone keeps the swap headroom (memory.swap.max untouched)
+    run nook update --memory 160m "$ID"
+    assert_success
+    [ "$(v2 memory.max)" = 167772160 ]
+    [ "$(v2 memory.swap.max)" = 67108864 ]
     run nook update --cpu-idle 1 "$ID"
     assert_success
     [ "$(v2 cpu.idle)" = 1 ]

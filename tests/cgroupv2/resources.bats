@@ -38,6 +38,7 @@ teardown() {
         | .linux.resources.memory = {"limit": 67108864, "reservation": 33554432, "swap": 100663296}
         | .linux.resources.pids = {"limit": 50}
         | .linux.resources.blockIO = {"weight": 500}
+        | .linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]
         | .linux.resources.unified = {"memory.high": "60000000"}'
     set_probe sleep=30
     nook create "$ID" </dev/null >/dev/null 2>&1
@@ -52,6 +53,8 @@ teardown() {
     assert_equal "$(cg_read x memory.swap.max)" 33554432
     assert_equal "$(cg_read x memory.high)" 59998208
     assert_equal "$(cg_read x pids.max)" 50
+    assert_equal "$(cg_read x hugetlb.2MB.max)" 4194304
+    assert_equal "$(cg_read x hugetlb.2MB.rsvd.max)" 4194304
     if [ -e "$(cg_dir x)/io.weight" ]; then
         assert_equal "$(cg_read x io.weight)" "default 4950"
     fi

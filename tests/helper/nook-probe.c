@@ -6,8 +6,9 @@
  *
  * Commands: ids caps ns pid hostname rlimits fds env cwd umask keyring oom
  * mounts sleep=SECS exit=N kill=SIGNUM cat=PATH write=PATH:TEXT stat=PATH
- * wait-signal[=READYPATH] pause ready=PATH.  An unknown command is reported
- * on stderr before anything runs, and the probe exits 2.
+ * wait-signal[=READYPATH] pause ready=PATH syscall=NR[:A0...] syscall32=NR[:A0...]
+ * sched ioprio personality affinity mempolicy sysctl=NAME exe-attack=SECS.  An unknown command is
+ * reported on stderr before anything runs, and the probe exits 2.
  *
  * kill=SIGNUM resets the signal to its default action and sends it to the
  * probe itself with kill(getpid()).  The kernel drops such a signal when the
@@ -21,6 +22,12 @@
  * a mask) because pid 1 of a PID namespace never receives signals whose
  * action is the default.  With =READYPATH it creates READYPATH once the
  * handlers are in place, so a test knows when it may send the signal.
+ *
+ * syscall=NR:A0:A1... makes raw system call NR (numbers in C notation, up to
+ * six arguments) and prints "syscall=NR:A0... ret=R errno=E" (E is 0 on
+ * success).  syscall32 does the same through the 32-bit x86 entry (int $0x80,
+ * i386 numbers, five arguments).  A SIGSYS (seccomp's SCMP_ACT_TRAP) prints
+ * "sigsys=NR" and exits 0.
  */
 #define _GNU_SOURCE /* strerrorname_np, utsname.domainname */
 #include <dirent.h>
@@ -28,14 +35,17 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -543,6 +553,254 @@ static int cmd_pause(const char *arg)
     return 0;
 }
 
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)uc;
+    char buf[64];
+    int n = snprintf(buf, sizeof(buf), "sigsys=%d\n", si->si_syscall);
+    if (write(STDOUT_FILENO, buf, (size_t)n) < 0)
+        _exit(3);
+    _exit(0);
+}
+
+/* "NR:A0:A1..." -> v[0..], returns how many numbers or -1. */
+static int parse_numbers(const char *arg, unsigned long long *v, int max)
+{
+    int n = 0;
+    const char *p = arg;
+    while (*p != '\0') {
+        char *end;
+        if (n == max)
+            return -1;
+        errno = 0;
+        v[n++] = strtoull(p, &end, 0);
+        if (errno != 0 || end == p || (*end != ':' && *end != '\0'))
+            return -1;
+        p = *end == ':' ? end + 1 : end;
+    }
+    return n;
+}
+
+static int raw_syscall(const char *arg, bool compat)
+{
+    unsigned long long v[7] = {0};
+    int n = parse_numbers(arg, v, compat ? 6 : 7);
+    if (n < 1) {
+        fprintf(stderr, "nook-probe: syscall: bad numbers \"%s\"\n", arg);
+        return 2;
+    }
+    struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
+    sigaction(SIGSYS, &sa, NULL);
+    long ret;
+    int err = 0;
+    if (compat) {
+#if defined(__x86_64__)
+        __asm__ volatile("int $0x80"
+                         : "=a"(ret)
+                         : "a"(v[0]), "b"(v[1]), "c"(v[2]), "d"(v[3]), "S"(v[4]), "D"(v[5])
+                         : "memory");
+        if (ret < 0 && ret > -4096) {
+            err = (int)-ret;
+            ret = -1;
+        }
+#else
+        fprintf(stderr, "nook-probe: syscall32 needs x86_64\n");
+        return 2;
+#endif
+    } else {
+        errno = 0;
+        ret = syscall((long)v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+        err = ret < 0 ? errno : 0;
+    }
+    printf("%s=%s ret=%ld errno=%d\n", compat ? "syscall32" : "syscall", arg, ret, err);
+    return 0;
+}
+
+static int cmd_syscall(const char *arg)
+{
+    return raw_syscall(arg, false);
+}
+
+static int cmd_syscall32(const char *arg)
+{
+    return raw_syscall(arg, true);
+}
+
+/* sched_getattr: "sched=POLICY:NICE:PRIORITY:FLAGS:RUNTIME:DEADLINE:PERIOD" */
+static int cmd_sched(const char *arg)
+{
+    struct {
+        uint32_t size, policy;
+        uint64_t flags;
+        int32_t nice;
+        uint32_t priority;
+        uint64_t runtime, deadline, period;
+    } a;
+    (void)arg;
+    memset(&a, 0, sizeof(a));
+    if (syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0) < 0) {
+        printf("sched=error:%s\n", errname(errno));
+        return 0;
+    }
+    printf("sched=%u:%d:%u:%llu:%llu:%llu:%llu\n", a.policy, a.nice, a.priority,
+           (unsigned long long)a.flags, (unsigned long long)a.runtime,
+           (unsigned long long)a.deadline, (unsigned long long)a.period);
+    return 0;
+}
+
+/* ioprio_get: "ioprio=CLASS:LEVEL" */
+static int cmd_ioprio(const char *arg)
+{
+    long v = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+    (void)arg;
+    if (v < 0)
+        printf("ioprio=error:%s\n", errname(errno));
+    else
+        printf("ioprio=%ld:%ld\n", v >> 13, v & 0xff);
+    return 0;
+}
+
+static int cmd_personality(const char *arg)
+{
+    (void)arg;
+    printf("personality=0x%x\n", (unsigned)personality(0xffffffff));
+    return 0;
+}
+
+/* the CPUs, as a list "0,1" */
+static int cmd_affinity(const char *arg)
+{
+    cpu_set_t set;
+    const char *sep = "";
+    (void)arg;
+    if (sched_getaffinity(0, sizeof(set), &set) < 0) {
+        printf("affinity=error:%s\n", errname(errno));
+        return 0;
+    }
+    printf("affinity=");
+    for (int i = 0; i < CPU_SETSIZE; i++)
+        if (CPU_ISSET(i, &set)) {
+            printf("%s%d", sep, i);
+            sep = ",";
+        }
+    printf("\n");
+    return 0;
+}
+
+/* get_mempolicy: "mempolicy=MODE:NODEMASK(hex, first word)" */
+static int cmd_mempolicy(const char *arg)
+{
+    int mode = 0;
+    unsigned long mask[1024 / (8 * sizeof(unsigned long))];
+    (void)arg;
+    memset(mask, 0, sizeof(mask));
+    if (syscall(SYS_get_mempolicy, &mode, mask, 1024, NULL, 0) < 0) {
+        printf("mempolicy=error:%s\n", errname(errno));
+        return 0;
+    }
+    printf("mempolicy=%d:%lx\n", mode, mask[0]);
+    return 0;
+}
+
+/* sysctl=kernel.shmmax: the value read from /proc/sys */
+static int cmd_sysctl(const char *arg)
+{
+    char path[256], buf[256];
+    size_t i;
+    int fd;
+    ssize_t n;
+    snprintf(path, sizeof(path), "/proc/sys/%s", arg);
+    for (i = strlen("/proc/sys/"); path[i]; i++)
+        if (path[i] == '.')
+            path[i] = '/';
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        printf("sysctl.%s=error:%s\n", arg, errname(errno));
+        return 0;
+    }
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n < 0)
+        n = 0;
+    buf[n] = '\0';
+    while (n > 0 && (buf[n - 1] == '\n'))
+        buf[--n] = '\0';
+    printf("sysctl.%s=%s\n", arg, buf);
+    return 0;
+}
+
+/* CVE-2019-5736 from the container's side: find a process whose
+ * /proc/PID/exe is the runtime (a link naming "nook" that is not this probe),
+ * hold it O_PATH, wait until that process has exec'd something else or gone,
+ * then reopen the held file for writing and write its first byte back
+ * unchanged (harmless even if the attack works). Gives up after SECS. */
+static bool is_runtime_exe(const char *link)
+{
+    return strstr(link, "nook") != NULL && strstr(link, "nook-probe") == NULL;
+}
+
+static int find_runtime(char *link, size_t size, int *held)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int pid = 0;
+
+    while (d && pid == 0 && (e = readdir(d))) {
+        char path[64];
+        int p = atoi(e->d_name);
+        if (p <= 0 || p == getpid())
+            continue;
+        snprintf(path, sizeof(path), "/proc/%d/exe", p);
+        ssize_t n = readlink(path, link, size - 1);
+        if (n < 0)
+            continue;
+        link[n] = '\0';
+        if (!is_runtime_exe(link))
+            continue;
+        *held = open(path, O_PATH | O_CLOEXEC);
+        if (*held >= 0)
+            pid = p;
+    }
+    if (d)
+        closedir(d);
+    return pid;
+}
+
+static int cmd_exe_attack(const char *arg)
+{
+    time_t end = time(NULL) + atoi(arg);
+    char link[PATH_MAX], now[PATH_MAX], path[64];
+    int held = -1, pid = 0;
+
+    while (pid == 0 && time(NULL) < end)
+        pid = find_runtime(link, sizeof(link), &held);
+    if (pid == 0) {
+        printf("attack=none\n");
+        return 0;
+    }
+    printf("attack.exe=%s\n", link);
+    snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+    for (;;) {
+        ssize_t n = readlink(path, now, sizeof(now) - 1);
+        if (n < 0 || strcmp((now[n] = '\0', now), link) != 0 || time(NULL) >= end)
+            break;
+    }
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", held);
+    int w = open(path, O_WRONLY | O_CLOEXEC);
+    printf("attack.open=%s\n", w < 0 ? errname(errno) : "OK");
+    if (w >= 0) {
+        char b;
+        int r = open(path, O_RDONLY | O_CLOEXEC);
+        bool ok = r >= 0 && pread(r, &b, 1, 0) == 1 && pwrite(w, &b, 1, 0) == 1;
+        printf("attack.write=%s\n", ok ? "OK" : errname(errno));
+        if (r >= 0)
+            close(r);
+        close(w);
+    }
+    return 0;
+}
+
 struct command {
     const char *name;
     bool takes_arg; /* "name=ARG" when true, bare "name" otherwise */
@@ -573,6 +831,15 @@ static const struct command commands[] = {
     {"wait-signal", true, true, cmd_wait_signal},
     {"pause", false, false, cmd_pause},
     {"ready", true, false, cmd_ready},
+    {"syscall", true, false, cmd_syscall},
+    {"syscall32", true, false, cmd_syscall32},
+    {"sched", false, false, cmd_sched},
+    {"ioprio", false, false, cmd_ioprio},
+    {"personality", false, false, cmd_personality},
+    {"affinity", false, false, cmd_affinity},
+    {"mempolicy", false, false, cmd_mempolicy},
+    {"sysctl", true, false, cmd_sysctl},
+    {"exe-attack", true, false, cmd_exe_attack},
 };
 
 /* Finds the command for WORD and points *arg at its argument (or NULL). */

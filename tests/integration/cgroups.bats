@@ -175,3 +175,23 @@ bad_input() {
     bad_input '.linux.resources.cpu = {"mems": "7"}' "linux.resources.cpu.mems"
     bad_input '.linux.resources.cpu = {"cpus": "zero"}' "linux.resources.cpu.cpus"
 }
+
+@test "cgroups: an unprivileged caller without limits runs without a cgroup; with limits it fails" {
+    chown -R 65534:65534 "$BUNDLE"
+    as_nobody() {
+        setpriv --reuid=65534 --regid=65534 --clear-groups env XDG_RUNTIME_DIR="$BUNDLE" \
+            "$NOOK" --root "$NOOK_ROOT" "$@"
+    }
+    (cd "$BUNDLE" && rm config.json && as_nobody spec --rootless)
+    update_config '.process.terminal = false | .process.args = ["/bin/nook-probe", "ids"]'
+    chown 65534:65534 "$BUNDLE/config.json"
+    run as_nobody run "$ID" </dev/null
+    assert_success
+    assert_line "uid=0"
+    assert_no_cgroup
+    update_config '.linux.resources.pids = {"limit": 10}'
+    run as_nobody run "$ID" </dev/null
+    assert_failure
+    assert_output --partial "create cgroup"
+    assert_no_cgroup
+}

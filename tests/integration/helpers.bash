@@ -21,7 +21,8 @@
 #
 # teardown_bundle force-deletes every container under $NOOK_ROOT, then fails the test
 # if anything is left: a process whose root is the rootfs or whose root/cwd is inside
-# $BUNDLE, a mount mentioning $BUNDLE, a container dir under $NOOK_ROOT, a cgroup
+# $BUNDLE, a mount mentioning $BUNDLE, a container dir under $NOOK_ROOT (the compiled
+# seccomp cache $NOOK_ROOT/.seccomp-cache is no container and stays), a cgroup
 # named $ID. It cleans such leftovers up (they belong to this test) before failing,
 # so one broken test does not break the next.
 
@@ -273,7 +274,7 @@ collect_leftovers() {
     if [ -n "$root" ] && [ -d "$root" ]; then
         while read -r line; do
             [ -n "$line" ] && echo "state left: $root/$line"
-        done < <(ls -A "$root" 2>/dev/null)
+        done < <(ls -A "$root" 2>/dev/null | grep -vx '\.seccomp-cache')
     fi
     while read -r line; do
         [ -n "$line" ] && echo "cgroup left: $line"
@@ -312,7 +313,7 @@ teardown_bundle() {
     [ -n "${BUNDLE:-}" ] && [ -d "$BUNDLE" ] || return 0
     local id report status=0
     if [ -d "$NOOK_ROOT" ]; then
-        for id in $(ls -A "$NOOK_ROOT" 2>/dev/null); do
+        for id in $(ls -A "$NOOK_ROOT" 2>/dev/null | grep -vx '\.seccomp-cache'); do
             nook delete -f "$id" >/dev/null 2>&1 || true
         done
     fi

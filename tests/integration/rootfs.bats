@@ -316,15 +316,160 @@ host_has_cgroup_v1() {
     assert_output --partial "refusing to mount proc"
 }
 
-@test "rootfs: an unsupported mount option fails by name and leaves nothing" {
+# with_submount: $BUNDLE/vol holding a tmpfs at vol/sub, unmounted again by the test.
+with_submount() {
+    mkdir -p "$BUNDLE/vol/sub"
+    mount -t tmpfs nk-sub "$BUNDLE/vol/sub"
+}
+drop_submount() {
+    umount "$BUNDLE/vol/sub"
+}
+
+@test "rootfs: rro, rnosuid, rnodev, rnoexec, rnoatime reach every submount (mount_setattr)" {
+    with_submount
+    add_mount /rvol bind "$BUNDLE/vol" rbind rro rnosuid rnodev rnoexec rnoatime
+    add_mount /plain bind "$BUNDLE/vol" rbind ro
+    set_probe mounts write=/rvol/sub/x:1
+    run nook run "$ID"
+    drop_submount
+    assert_success
+    local d
+    for d in /rvol /rvol/sub; do
+        has_opt "$(mnt_opts $d)" ro
+        has_opt "$(mnt_opts $d)" nosuid
+        has_opt "$(mnt_opts $d)" nodev
+        has_opt "$(mnt_opts $d)" noexec
+        has_opt "$(mnt_opts $d)" noatime
+    done
+    assert_line write=EROFS
+    # the plain "ro" changes only the top mount: that is what rro is for
+    has_opt "$(mnt_opts /plain)" ro
+    has_opt "$(mnt_opts /plain/sub)" rw
+}
+
+@test "rootfs: rrw and ratime undo what an earlier option set, recursively" {
+    with_submount
+    mount -o remount,bind,ro,noatime "$BUNDLE/vol/sub"
+    add_mount /rvol bind "$BUNDLE/vol" rbind rrw ratime
+    set_probe mounts write=/rvol/sub/x:1
+    run nook run "$ID"
+    drop_submount
+    assert_success
+    has_opt "$(mnt_opts /rvol/sub)" rw
+    has_opt "$(mnt_opts /rvol/sub)" relatime
+    assert_line write=ok
+}
+
+@test "rootfs: tmpcopyup copies the image directory into the tmpfs, which the host never sees" {
+    mkdir -p "$ROOTFS/data/sub"
+    echo image-content >"$ROOTFS/data/sub/f"
+    ln -s /etc/passwd "$ROOTFS/data/link"
+    chmod 0750 "$ROOTFS/data"
+    chown 1000:1000 "$ROOTFS/data/sub/f"
     add_mount /data tmpfs tmpfs tmpcopyup
+    set_probe mounts cat=/data/sub/f stat=/data/link stat=/data stat=/data/sub/f write=/data/new:x
+    run nook run "$ID"
+    assert_success
+    [ "$(mnt_fstype /data)" = tmpfs ]
+    assert_line image-content
+    [[ "$(probe_get stat./data/link)" == lnk:* ]]
+    [[ "$(probe_get stat./data)" == dir:0750:0:0:* ]]
+    [[ "$(probe_get stat./data/sub/f)" == file:0644:1000:1000:* ]]
+    assert_line write=ok
+    [ ! -e "$ROOTFS/data/new" ]
+}
+
+@test "rootfs: tmpcopyup on a read-only tmpfs still copies, then is read-only" {
+    mkdir -p "$ROOTFS/data"
+    echo image-content >"$ROOTFS/data/f"
+    add_mount /data tmpfs tmpfs tmpcopyup ro
+    set_probe mounts cat=/data/f write=/data/new:x
+    run nook run "$ID"
+    assert_success
+    assert_line image-content
+    has_opt "$(mnt_opts /data)" ro
+    assert_line write=EROFS
+}
+
+@test "rootfs: a mount with uidMappings shows host files with the mapped owner" {
+    mkdir "$BUNDLE/vol"
+    echo x >"$BUNDLE/vol/f"
+    chown 0:0 "$BUNDLE/vol/f"
+    add_mount /idm bind "$BUNDLE/vol" rbind
+    update_config '.mounts[-1].uidMappings = [{containerID: 0, hostID: 1000, size: 1}]
+        | .mounts[-1].gidMappings = [{containerID: 0, hostID: 2000, size: 1}]'
+    set_probe mounts stat=/idm/f
+    run nook run "$ID"
+    assert_success
+    [[ "$(probe_get stat./idm/f)" == file:0644:1000:2000:* ]]
+    [[ "$(mnt_opts /idm)" == *idmapped* ]]
+    # the host's view of the same file is unchanged
+    [ "$(stat -c %u:%g "$BUNDLE/vol/f")" = 0:0 ]
+}
+
+@test "rootfs: idmap maps a host directory like the container's user namespace" {
+    mkdir "$BUNDLE/vol"
+    echo x >"$BUNDLE/vol/f"
+    chown 0:0 "$BUNDLE/vol/f"
+    chmod 755 "$BUNDLE"
+    mkdir "$ROOTFS/idm" "$ROOTFS/plainvol"
+    add_mount /idm bind "$BUNDLE/vol" bind idmap
+    add_mount /plainvol bind "$BUNDLE/vol" bind
+    update_config '.mounts = [.mounts[] | select(.type != "cgroup")]
+        | .linux.namespaces += [{type: "user"}]
+        | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+        | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+    set_probe stat=/idm/f stat=/plainvol/f
+    run nook run "$ID"
+    assert_success
+    [[ "$(probe_get stat./idm/f)" == file:0644:0:0:* ]]
+    [[ "$(probe_get stat./plainvol/f)" == file:0644:65534:65534:* ]]
+}
+
+@test "rootfs: bad mount options and idmap requests fail by JSON path and leave nothing" {
+    add_mount /data bind "$BUNDLE" rbind tmpcopyup
     run nook run "$ID"
     assert_failure
-    assert_output --partial 'option "tmpcopyup" is not supported'
-    assert_output --partial "(/data)"
+    assert_output --partial 'mounts['
+    assert_output --partial '(/data): option "tmpcopyup" needs a mount of type tmpfs'
     [ ! -e "$ROOTFS/data" ]
-    update_config '.mounts[-1].options = ["rro"]'
+    update_config '.mounts[-1] = {destination: "/data", type: "tmpfs", source: "tmpfs", options: ["idmap"]}'
     run nook run "$ID"
     assert_failure
-    assert_output --partial 'option "rro" is not supported'
+    assert_output --partial '(/data): idmapped mounts (idmap, ridmap, uidMappings) need a bind mount'
+    update_config '.mounts[-1] = {destination: "/data", type: "bind", source: "/tmp", options: ["rbind", "idmap"]}'
+    run nook run "$ID"
+    assert_failure
+    assert_output --partial '(/data): "idmap" without uidMappings needs a new user namespace'
+    [ ! -e "$ROOTFS/data" ]
+}
+
+@test "rootfs: /dev/pts is a new devpts instance with ptmxmode applied" {
+    set_args /bin/sh -c '/bin/nook-probe stat=/dev/pts/ptmx mounts; echo "pts=$(ls /dev/pts | tr "\n" " ")"'
+    run nook run "$ID"
+    assert_success
+    [ "$(probe_get stat./dev/pts/ptmx)" = chr:0666:0:0:5:2 ]
+    has_opt "$(mnt_opts /dev/pts)" noexec
+    local pts_line
+    pts_line="$(printf '%s\n' "$output" | awk '/^mount=/ && $6 ~ /./ && $5 == "/dev/pts"')"
+    [[ "$pts_line" == *ptmxmode=666* ]] || fail "no ptmxmode: $pts_line"
+    # newinstance: none of the host's ptys are visible
+    assert_line "pts=ptmx "
+}
+
+@test "rootfs: in a user namespace, default and linux.devices nodes are bound from the host" {
+    chmod 755 "$BUNDLE"
+    update_config '.mounts = [.mounts[] | select(.type != "cgroup")]
+        | .linux.namespaces += [{type: "user"}]
+        | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+        | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+        | .linux.devices = [{path: "/dev/fuse", type: "c", major: 10, minor: 229}]'
+    set_probe stat=/dev/null stat=/dev/fuse mounts write=/dev/null:x
+    run nook run "$ID"
+    assert_success
+    # the host's nodes, owned by host root, which the namespace sees as nobody
+    [ "$(probe_get stat./dev/null)" = chr:0666:65534:65534:1:3 ]
+    [[ "$(probe_get stat./dev/fuse)" == chr:*:10:229 ]]
+    [ -n "$(mnt /dev/fuse)" ]
+    assert_line write=ok
 }

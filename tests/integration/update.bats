@@ -133,6 +133,21 @@ start_allocator() {
     [ "$(echo "$output" | jq .data.pids.limit)" = 30 ]
 }
 
+@test "a new --memory alone keeps the swap headroom: no swap stays no swap" {
+    update_config '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+    set_args sleep 100
+    nook run -d "$ID" </dev/null >/dev/null 2>&1
+    run nook update --memory 256m "$ID"
+    assert_success
+    [ "$(cg_read memory memory.limit_in_bytes)" = 268435456 ]
+    [ "$(cg_read memory memory.memsw.limit_in_bytes)" = 268435456 ]
+    nook update --memory 64m --memory-swap 96m "$ID"
+    run nook update --memory 16m "$ID"
+    assert_success
+    [ "$(cg_read memory memory.limit_in_bytes)" = 16777216 ]
+    [ "$(cg_read memory memory.memsw.limit_in_bytes)" = 50331648 ]
+}
+
 @test "memory.checkBeforeUpdate refuses a limit below the current usage" {
     set_args sleep 100
     nook run -d "$ID" </dev/null >/dev/null 2>&1

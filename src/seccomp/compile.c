@@ -1,0 +1,190 @@
+/* OCI profile -> libseccomp filter -> classic BPF, following runc where the
+ * spec is silent: unknown syscall names are skipped, a rule whose action is
+ * the default one is dropped (libseccomp refuses it), and two conditions on
+ * the same argument become separate rules (OR) instead of one (AND), which
+ * libseccomp cannot express and profiles such as Docker's rely on. */
+#include "seccomp/internal.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "seccomp/names.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+#define P "linux.seccomp"
+
+static void ctx_releasep(scmp_filter_ctx *ctx)
+{
+    if (*ctx != NULL)
+        seccomp_release(*ctx);
+}
+
+static int add_archs(scmp_filter_ctx ctx, const oci_strv *archs, nk_error **err)
+{
+    for (size_t i = 0; i < archs->len; i++) {
+        uint32_t a = nk_seccomp_arch(archs->v[i]);
+        if (a == 0)
+            return nk_err(err, 0, P ".architectures[%zu]: %s is not supported by libseccomp %s", i,
+                          archs->v[i], nk_seccomp_lib_version());
+        int rc = seccomp_arch_add(ctx, a);
+        if (rc < 0 && rc != -EEXIST)
+            return nk_err(err, -rc, P ".architectures[%zu]: add %s", i, archs->v[i]);
+    }
+    return 0;
+}
+
+static bool same_arg_twice(const oci_seccomp_syscall *s)
+{
+    unsigned seen = 0;
+    for (size_t i = 0; i < s->n_args; i++) {
+        unsigned bit = 1u << s->args[i].index;
+        if (seen & bit)
+            return true;
+        seen |= bit;
+    }
+    return false;
+}
+
+static int add_syscall(scmp_filter_ctx ctx, uint32_t def, const oci_seccomp_syscall *s, size_t i,
+                       nk_error **err)
+{
+    uint32_t act;
+    if (nk_seccomp_action(s->action, s->has_errno_ret, s->errno_ret, &act) < 0)
+        return nk_err(err, 0, P ".syscalls[%zu].action: unknown action \"%s\"", i, s->action);
+    if (act == def)
+        return 0;
+    struct scmp_arg_cmp *cmp = xcalloc(s->n_args ? s->n_args : 1, sizeof(*cmp));
+    for (size_t a = 0; a < s->n_args; a++) {
+        int op;
+        if (nk_seccomp_operator(s->args[a].op, &op) < 0) {
+            free(cmp);
+            return nk_err(err, 0, P ".syscalls[%zu].args[%zu].op: unknown operator \"%s\"", i, a,
+                          s->args[a].op);
+        }
+        cmp[a] = (struct scmp_arg_cmp){s->args[a].index, (enum scmp_compare)op, s->args[a].value,
+                                       s->args[a].value_two};
+    }
+    bool split = same_arg_twice(s);
+    int ret = 0;
+    for (size_t n = 0; n < s->names.len && ret == 0; n++) {
+        int nr = seccomp_syscall_resolve_name(s->names.v[n]);
+        if (nr == __NR_SCMP_ERROR)
+            continue; /* newer than this libseccomp, or another arch's */
+        int rc = 0;
+        if (!split)
+            rc = seccomp_rule_add_array(ctx, act, nr, (unsigned)s->n_args, cmp);
+        for (size_t a = 0; split && a < s->n_args && rc == 0; a++)
+            rc = seccomp_rule_add_array(ctx, act, nr, 1, &cmp[a]);
+        if (rc < 0)
+            ret = nk_err(err, -rc, P ".syscalls[%zu]: add a rule for %s", i, s->names.v[n]);
+    }
+    free(cmp);
+    return ret;
+}
+
+/* Refusals runc makes too: a NOTIFY default would send nook's own last
+ * syscalls to the listener, and without a listener nobody could answer. */
+static int check_notify(const oci_seccomp *sc, bool *notify, nk_error **err)
+{
+    *notify = false;
+    if (strcmp(sc->default_action, "SCMP_ACT_NOTIFY") == 0)
+        return nk_err(err, 0, P ".defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
+    for (size_t i = 0; i < sc->n_syscalls; i++)
+        if (strcmp(sc->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
+            *notify = true;
+    if (*notify && (sc->listener_path == NULL || sc->listener_path[0] == '\0'))
+        return nk_err(err, 0, P ".listenerPath: is required with SCMP_ACT_NOTIFY");
+    return 0;
+}
+
+int nk_seccomp_flags(const oci_seccomp *sc, bool notify, unsigned *out, nk_error **err)
+{
+    unsigned flags = 0;
+    for (size_t i = 0; i < sc->flags.len; i++) {
+        unsigned long f;
+        if (nk_seccomp_flag(sc->flags.v[i], &f) < 0)
+            return nk_err(err, 0, P ".flags[%zu]: unknown flag \"%s\"", i, sc->flags.v[i]);
+        if (!nk_seccomp_kernel_has_flag(f))
+            return nk_err(err, 0, P ".flags[%zu]: %s is not supported by this kernel", i,
+                          sc->flags.v[i]);
+        /* it only changes how notifications wait: meaningless (and refused
+         * by the kernel) without a listener */
+        if (f == NK_SECCOMP_FLAG_WAIT_KILLABLE_RECV && !notify)
+            continue;
+        flags |= (unsigned)f;
+    }
+    *out = flags;
+    return 0;
+}
+
+static int export_bpf(scmp_filter_ctx ctx, void **insns, size_t *len, nk_error **err)
+{
+    /* libseccomp 2.5 exports only to an fd */
+    _cleanup_close_ int fd = memfd_create("nook-seccomp", MFD_CLOEXEC);
+    if (fd < 0)
+        return nk_err(err, errno, "memfd_create");
+    int rc = seccomp_export_bpf(ctx, fd);
+    if (rc < 0)
+        return nk_err(err, -rc, P ": generate the BPF program");
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return nk_err(err, errno, "fstat");
+    size_t size = (size_t)st.st_size;
+    if (size == 0 || size % NK_BPF_INSN_SIZE != 0 || size / NK_BPF_INSN_SIZE > NK_BPF_MAX_INSNS)
+        return nk_err(err, E2BIG, P ": the filter has %zu instructions, the kernel takes %d",
+                      size / NK_BPF_INSN_SIZE, NK_BPF_MAX_INSNS);
+    _cleanup_free_ char *buf = xmalloc(size);
+    if (pread(fd, buf, size, 0) != (ssize_t)size)
+        return nk_err(err, errno, "read the BPF program back");
+    *insns = NK_TAKE_PTR(buf);
+    *len = size / NK_BPF_INSN_SIZE;
+    return 0;
+}
+
+int nk_seccomp_compile(const oci_seccomp *sc, void **insns, size_t *len, nk_error **err)
+{
+    uint32_t def;
+    if (nk_seccomp_action(sc->default_action, sc->has_default_errno_ret, sc->default_errno_ret,
+                          &def) < 0)
+        return nk_err(err, 0, P ".defaultAction: unknown action \"%s\"", sc->default_action);
+    _cleanup_(ctx_releasep) scmp_filter_ctx ctx = seccomp_init(def);
+    if (ctx == NULL)
+        return nk_err(err, EINVAL, P ".defaultAction: %s is not supported here",
+                      sc->default_action);
+    if (add_archs(ctx, &sc->architectures, err) < 0)
+        return -1;
+    for (size_t i = 0; i < sc->n_syscalls; i++)
+        if (add_syscall(ctx, def, &sc->syscalls[i], i, err) < 0)
+            return -1;
+    return export_bpf(ctx, insns, len, err);
+}
+
+int nk_seccomp_prepare(const oci_seccomp *sc, const char *cache_root, nk_seccomp_prog *out,
+                       nk_error **err)
+{
+    memset(out, 0, sizeof(*out));
+    if (check_notify(sc, &out->notify, err) < 0 ||
+        nk_seccomp_flags(sc, out->notify, &out->flags, err) < 0)
+        return -1;
+    if (cache_root != NULL && nk_seccomp_cache_get(cache_root, sc, &out->insns, &out->len) == 0) {
+        out->from_cache = true;
+        return 0;
+    }
+    if (nk_seccomp_compile(sc, &out->insns, &out->len, err) < 0)
+        return -1;
+    if (cache_root != NULL)
+        nk_seccomp_cache_put(cache_root, sc, out->insns, out->len);
+    return 0;
+}
+
+void nk_seccomp_prog_clear(nk_seccomp_prog *p)
+{
+    free(p->insns);
+    memset(p, 0, sizeof(*p));
+}

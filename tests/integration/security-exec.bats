@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# Attacks on `exec` from inside the container: CVE-2019-5736 (overwrite the
+# runtime through /proc/<pid>/exe), CVE-2024-21626 (a leaked host fd as cwd),
+# fd leaks, CVE-2022-29162 (inheritable caps from --cap).
+
+load helpers
+
+setup() {
+    setup_bundle
+}
+
+teardown() {
+    teardown_bundle
+}
+
+start_container() {
+    set_probe "$@"
+    nook run -d "$ID" </dev/null >"$BUNDLE/init.out" 2>&1 || fail "run -d: $(cat "$BUNDLE/init.out")"
+    wait_for_status "$ID" running
+}
+
+@test "security: a container process holding nook's /proc/<pid>/exe cannot write it (CVE-2019-5736)" {
+    # the strongest attacker: root with CAP_SYS_PTRACE, so even a non-dumpable
+    # nook process's exe can be opened while it sets the exec'd process up
+    update_config '.process.capabilities.bounding += ["CAP_SYS_PTRACE"]
+        | .process.capabilities.effective += ["CAP_SYS_PTRACE"]
+        | .process.capabilities.permitted += ["CAP_SYS_PTRACE"]'
+    local before
+    before="$(sha256sum <"$NOOK")"
+    start_container exe-attack=60
+    # a PATH of many missing directories keeps nook's code running in the
+    # container long enough for the attacker to catch it
+    local long_path i
+    long_path="$(for i in $(seq 1 3000); do printf '/nx%d:' "$i"; done)/bin"
+    for ((i = 0; i < 40; i++)); do
+        # whether this exec survives the attack does not matter (under ASan the
+        # kernel sometimes kills it mid-execve); the binary staying intact does
+        nook exec --env "PATH=$long_path" "$ID" true || true
+        grep -q '^attack' "$BUNDLE/init.out" && break
+    done
+    for ((i = 0; i < 100; i++)); do
+        grep -q '^attack.open=\|^attack=none' "$BUNDLE/init.out" && break
+        sleep 0.05
+    done
+    local out
+    out="$(cat "$BUNDLE/init.out")"
+    [[ "$out" == *"attack.exe="* ]] || fail "the attacker never saw a nook process (test ineffective): $out"
+    # what it saw is the sealed copy, not the host binary
+    [[ "$(probe_get attack.exe "$out")" == "/memfd:nook"* ]] || fail "nook ran from its host binary: $out"
+    [ "$(probe_get attack.write "$out")" != OK ] || fail "the attacker wrote nook's binary: $out"
+    assert_equal "$(sha256sum <"$NOOK")" "$before"
+}
+
+@test "security: nook's processes in the container run from a sealed memfd copy" {
+    # a created container's init is still nook, waiting for start
+    set_probe sleep=60
+    nook create "$ID" </dev/null >/dev/null 2>&1
+    local pid
+    pid="$(container_pid "$ID")"
+    [[ "$(readlink "/proc/$pid/exe")" == "/memfd:nook"* ]] || fail "init runs $(readlink "/proc/$pid/exe")"
+    # F_GET_SEALS: seal, shrink, grow and write (1|2|4|8) are all set
+    run python3 -c 'import fcntl, os, sys; print(fcntl.fcntl(os.open(sys.argv[1], os.O_RDONLY), 1034) & 15)' "/proc/$pid/exe"
+    assert_success
+    assert_equal "$output" 15
+    nook start "$ID"
+    # an image whose program is "#!/proc/self/exe" does not get nook's binary
+    printf '#!/proc/self/exe\n' >"$ROOTFS/bin/evil"
+    chmod +x "$ROOTFS/bin/evil"
+    local before
+    before="$(sha256sum <"$NOOK")"
+    run nook exec "$ID" /bin/evil
+    assert_failure
+    assert_equal "$(sha256sum <"$NOOK")" "$before"
+}
+
+@test "security: the exec'd process sees only fds 0-2, also with --log and a console of nook's" {
+    start_container sleep=60
+    run nook --log "$BUNDLE/log.json" --log-format json exec "$ID" /bin/nook-probe fds
+    assert_success
+    [ -n "$(probe_get fd.2)" ] || fail "no stderr: $output"
+    [ -z "$(probe_get fd.3)" ] || fail "leaked fd 3: $output"
+    [ "$(printf '%s\n' "$output" | grep -c '^fd\.')" = 3 ] || fail "unexpected fds: $output"
+}
+
+@test "security: --cwd /proc/self/fd/N onto a host directory fails (CVE-2024-21626)" {
+    start_container sleep=60
+    local n
+    for n in 3 4 5 6 7 8 9; do
+        run nook exec --cwd "/proc/self/fd/$n" "$ID" /bin/nook-probe cwd
+        assert_failure
+        [[ "$output" != *"cwd=/"* ]] || fail "fd $n gave a cwd: $output"
+    done
+    # a host directory handed over on purpose with --preserve-fds: chdir works
+    # through the magic link, and the cwd check refuses it
+    run nook exec --preserve-fds 1 --cwd /proc/self/fd/3 "$ID" /bin/nook-probe cwd 3</
+    assert_failure
+    assert_output --partial "outside of container mount namespace root"
+    [[ "$output" != *"cwd="* ]] || fail "the process ran: $output"
+}
+
+@test "security: process.cwd in --process pointing at a magic link is refused too" {
+    start_container sleep=60
+    echo '{"args": ["/bin/nook-probe", "cwd"], "cwd": "/proc/self/fd/3"}' >"$BUNDLE/p.json"
+    run nook exec --preserve-fds 1 -p "$BUNDLE/p.json" "$ID" 3</
+    assert_failure
+    [[ "$output" != *"cwd="* ]] || fail "the process ran: $output"
+}
+
+@test "security: exec --cap never adds inheritable or ambient capabilities (CVE-2022-29162)" {
+    start_container sleep=60
+    run nook exec --user 1000:1000 --cap CAP_DAC_OVERRIDE --cap CAP_SYS_ADMIN "$ID" /bin/nook-probe caps
+    assert_success
+    assert_equal "$(probe_get CapInh)" 0000000000000000
+    assert_equal "$(probe_get CapAmb)" 0000000000000000
+}

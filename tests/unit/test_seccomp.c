@@ -1,0 +1,204 @@
+/* src/seccomp: the features object, name tables, and (below) compiling
+ * profiles to BPF. */
+#include <string.h>
+
+#include "oci/json_write.h"
+#include "seccomp/seccomp.h"
+#include "unit.h"
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+static char *features_json(void)
+{
+    jw w;
+    char *out = NULL;
+    size_t len = 0;
+    _cleanup_error_ nk_error *err = NULL;
+    jw_init(&w, NULL);
+    nk_seccomp_features_write(&w);
+    if (jw_finish(&w, &out, &len, &err) < 0)
+        return NULL;
+    return out;
+}
+
+TEST(features_object)
+{
+    _cleanup_free_ char *j = features_json();
+    CHECK(j != NULL);
+    CHECK_CONTAINS(j, "\"enabled\":true");
+    CHECK_CONTAINS(j, "\"actions\":[\"SCMP_ACT_ALLOW\",\"SCMP_ACT_ERRNO\",\"SCMP_ACT_KILL\","
+                      "\"SCMP_ACT_KILL_PROCESS\",\"SCMP_ACT_KILL_THREAD\",\"SCMP_ACT_LOG\","
+                      "\"SCMP_ACT_NOTIFY\",\"SCMP_ACT_TRACE\",\"SCMP_ACT_TRAP\"]");
+    CHECK_CONTAINS(j, "\"operators\":[\"SCMP_CMP_EQ\",\"SCMP_CMP_GE\",\"SCMP_CMP_GT\","
+                      "\"SCMP_CMP_LE\",\"SCMP_CMP_LT\",\"SCMP_CMP_MASKED_EQ\",\"SCMP_CMP_NE\"]");
+    /* x86_64, its 32-bit and x32 ABIs: every libseccomp since 2.0 has them */
+    CHECK_CONTAINS(j, "\"SCMP_ARCH_X32\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X86_64\"]");
+    CHECK_CONTAINS(j, "\"knownFlags\":[\"SECCOMP_FILTER_FLAG_LOG\","
+                      "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_TSYNC\","
+                      "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"]");
+    /* TSYNC and LOG are in every kernel nook runs on (4.14+) */
+    CHECK_CONTAINS(j, "\"supportedFlags\":[\"SECCOMP_FILTER_FLAG_LOG\"");
+    CHECK_CONTAINS(j, "\"SECCOMP_FILTER_FLAG_TSYNC\"");
+}
+
+TEST(lib_version)
+{
+    const char *v = nk_seccomp_lib_version();
+    CHECK(v != NULL && strchr(v, '.') != NULL);
+}
+
+/* ---- compiling and caching ---- */
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "oci/state_json.h"
+#include "seccomp/internal.h"
+#include "seccomp/sha256.h"
+
+static oci_config *parse(const char *seccomp_json)
+{
+    _cleanup_free_ char *json = NULL;
+    _cleanup_error_ nk_error *err = NULL;
+    json = xasprintf("{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"r\"},"
+                     "\"process\":{\"cwd\":\"/\",\"args\":[\"x\"],\"user\":{\"uid\":0,\"gid\":0}},"
+                     "\"linux\":{\"seccomp\":%s}}",
+                     seccomp_json);
+    oci_config *c = NULL;
+    if (oci_config_parse(json, strlen(json), &c, &err) < 0) {
+        fprintf(stderr, "parse: %s\n", nk_error_text(err));
+        return NULL;
+    }
+    return c;
+}
+
+static const char *yield_profile =
+    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"sched_yield\"],"
+    "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":42}]}";
+
+TEST(sha256_vectors)
+{
+    static const char *abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    uint8_t d[NK_SHA256_LEN];
+    char hex[65];
+    nk_sha256 h;
+    nk_sha256_init(&h);
+    nk_sha256_update(&h, "abc", 3);
+    nk_sha256_final(&h, d);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    CHECK_STREQ(hex, abc);
+    /* a million 'a's, fed unevenly: crosses every block boundary case */
+    nk_sha256_init(&h);
+    char a[997];
+    memset(a, 'a', sizeof(a));
+    size_t left = 1000000;
+    while (left > 0) {
+        size_t n = left < sizeof(a) ? left : sizeof(a);
+        nk_sha256_update(&h, a, n);
+        left -= n;
+    }
+    nk_sha256_final(&h, d);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    CHECK_STREQ(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(compile_gives_bpf)
+{
+    _cleanup_config_ oci_config *c = parse(yield_profile);
+    CHECK(c != NULL);
+    nk_seccomp_prog p;
+    _cleanup_error_ nk_error *err = NULL;
+    CHECK(nk_seccomp_prepare(&c->linux.seccomp, NULL, &p, &err) == 0);
+    CHECK(p.len > 4 && p.insns != NULL && !p.notify && !p.from_cache && p.flags == 0);
+    nk_seccomp_prog_clear(&p);
+}
+
+TEST(notify_needs_a_listener_and_no_default)
+{
+    _cleanup_error_ nk_error *err = NULL;
+    nk_seccomp_prog p;
+    _cleanup_config_ oci_config *c =
+        parse("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"getppid\"],"
+              "\"action\":\"SCMP_ACT_NOTIFY\"}]}");
+    CHECK(c != NULL);
+    CHECK(nk_seccomp_prepare(&c->linux.seccomp, NULL, &p, &err) < 0);
+    CHECK_STREQ(nk_error_text(err), "linux.seccomp.listenerPath: is required with SCMP_ACT_NOTIFY");
+}
+
+TEST(stage_follows_nnp_and_caps)
+{
+    _cleanup_config_ oci_config *c = parse(yield_profile);
+    CHECK(c != NULL);
+    nk_seccomp_prog p = {0};
+    c->process.no_new_privileges = true;
+    CHECK(nk_seccomp_stage_for(&p, &c->process) == NK_SECCOMP_BEFORE_EXEC);
+    p.notify = true;
+    CHECK(nk_seccomp_stage_for(&p, &c->process) == NK_SECCOMP_BEFORE_READY);
+    c->process.no_new_privileges = false;
+    CHECK(nk_seccomp_stage_for(&p, &c->process) == NK_SECCOMP_BEFORE_SETUP);
+}
+
+static char *cache_file(const char *root)
+{
+    _cleanup_free_ char *dir = xasprintf("%s/.seccomp-cache", root);
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "ls %s", dir);
+    FILE *f = popen(cmd, "r");
+    char name[128] = "";
+    if (f == NULL || fgets(name, sizeof(name), f) == NULL) {
+        if (f != NULL)
+            pclose(f);
+        return NULL;
+    }
+    pclose(f);
+    name[strcspn(name, "\n")] = '\0';
+    return xasprintf("%s/%s", dir, name);
+}
+
+TEST(cache_round_trip_and_tamper)
+{
+    char root[] = "/tmp/nook-unit-cache.XXXXXX";
+    CHECK(mkdtemp(root) != NULL);
+    _cleanup_config_ oci_config *c = parse(yield_profile);
+    CHECK(c != NULL);
+    _cleanup_error_ nk_error *err = NULL;
+    nk_seccomp_prog a, b;
+    CHECK(nk_seccomp_prepare(&c->linux.seccomp, root, &a, &err) == 0 && !a.from_cache);
+    CHECK(nk_seccomp_prepare(&c->linux.seccomp, root, &b, &err) == 0 && b.from_cache);
+    CHECK(a.len == b.len && memcmp(a.insns, b.insns, a.len * NK_BPF_INSN_SIZE) == 0);
+    nk_seccomp_prog_clear(&b);
+
+    /* one flipped byte of the program: a miss */
+    _cleanup_free_ char *file = cache_file(root);
+    CHECK(file != NULL);
+    int fd = open(file, O_RDWR);
+    CHECK(fd >= 0);
+    struct stat st;
+    CHECK(fstat(fd, &st) == 0);
+    char byte;
+    CHECK(pread(fd, &byte, 1, st.st_size - 3) == 1);
+    byte ^= 0x40;
+    CHECK(pwrite(fd, &byte, 1, st.st_size - 3) == 1);
+    close(fd);
+    void *insns = NULL;
+    size_t len = 0;
+    CHECK(nk_seccomp_cache_get(root, &c->linux.seccomp, &insns, &len) < 0);
+    /* a different profile does not hit another's entry */
+    nk_seccomp_cache_put(root, &c->linux.seccomp, a.insns, a.len);
+    CHECK(nk_seccomp_cache_get(root, &c->linux.seccomp, &insns, &len) == 0);
+    free(insns);
+    c->linux.seccomp.syscalls[0].errno_ret = 43;
+    CHECK(nk_seccomp_cache_get(root, &c->linux.seccomp, &insns, &len) < 0);
+    /* group-writable: a miss */
+    CHECK(chmod(file, 0660) == 0);
+    c->linux.seccomp.syscalls[0].errno_ret = 42;
+    CHECK(nk_seccomp_cache_get(root, &c->linux.seccomp, &insns, &len) < 0);
+    nk_seccomp_prog_clear(&a);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+    CHECK(system(cmd) == 0);
+}
