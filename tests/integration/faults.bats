@@ -16,6 +16,7 @@
 #   slow       create+delete of a user-namespace container that joins a
 #              network namespace by path (the spawn path with an
 #              intermediate process)
+#   exec       run --detach, exec, exec --detach, delete --force
 
 load helpers
 
@@ -56,6 +57,17 @@ scenario_lifecycle() {
     nook_f state "$ID"
     hit && return
     nook_f kill "$ID" CONT
+    hit && return
+    nook_f delete --force "$ID"
+}
+
+scenario_exec() {
+    set_probe sleep=60
+    nook_f run --detach "$ID"
+    hit && return
+    nook_f exec "$ID" /bin/true
+    hit && return
+    nook_f exec --detach "$ID" /bin/sleep 60
     hit && return
     nook_f delete --force "$ID"
 }
@@ -142,7 +154,7 @@ check_cleanup() {
 fault_case() {
     POINT="$1"
     local sc
-    for sc in lifecycle run slow; do
+    for sc in lifecycle run slow exec; do
         write_default_config
         "scenario_$sc"
         if hit; then
@@ -190,6 +202,10 @@ fault_case() {
 @test "faults: delete.after_lock" { fault_case delete.after_lock; }
 @test "faults: delete.after_signal" { fault_case delete.after_signal; }
 @test "faults: delete.before_remove" { fault_case delete.before_remove; }
+@test "faults: exec.after_clone" { fault_case exec.after_clone; }
+@test "faults: exec.after_spawn" { fault_case exec.after_spawn; }
+@test "faults: exec.child.after_join" { fault_case exec.child.after_join; }
+@test "faults: exec.child.after_pid" { fault_case exec.child.after_pid; }
 @test "faults: fs.atomic.before_rename" { fault_case fs.atomic.before_rename; }
 @test "faults: init.after_go" { fault_case init.after_go; }
 @test "faults: init.after_keyring" { fault_case init.after_keyring; }
