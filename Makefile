@@ -10,6 +10,9 @@
 #                   with it too (CHECK_ASAN=0 to skip; NOOK=... to test another binary)
 #   make bench      nook vs crun, runc and the floor; make bench-vm: the same on cgroup v2
 #                   (tests/bench/README.md; never part of make check)
+#   make test-build fault-injection build in build/test/nook (NOOK_FAULT=<point>|list)
+#   make fuzz       libFuzzer harnesses (tests/fuzz), each for FUZZ_SECONDS (default 60)
+#   make soak       5,000 run cycles with RSS, fds, mounts and cgroups checked flat
 #   make install PREFIX=/usr/local
 #   make format / format-check
 
@@ -37,6 +40,12 @@ SRCS := $(shell find src -name '*.c' | LC_ALL=C sort)
 CORE_SRCS := $(filter-out src/main.c,$(SRCS))
 OBJS := $(SRCS:%.c=build/obj/%.o)
 ASAN_OBJS := $(SRCS:%.c=build/asan-obj/%.o)
+TEST_OBJS := $(SRCS:%.c=build/test-obj/%.o)
+FUZZ_OBJS := $(CORE_SRCS:%.c=build/fuzz-obj/%.o)
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -46,7 +55,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 # a failed link must not leave a half-written build/nook that make thinks is fresh
 .DELETE_ON_ERROR:
 
-.PHONY: all deps demo check check-unit check-integration check-vm check-daemons check-daemons-vm asan install uninstall format format-check clean helper
+.PHONY: all deps demo check check-unit check-integration check-vm check-daemons check-daemons-vm asan install uninstall format format-check clean helper test-build fuzz fuzz-build soak
 
 all: build/nook helper
 
@@ -62,7 +71,7 @@ build/obj/%.o: %.c
 build/commit.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(GIT_COMMIT)' | cmp -s - $@ || echo '$(GIT_COMMIT)' > $@
-build/obj/src/main.o build/asan-obj/src/main.o: build/commit.stamp
+build/obj/src/main.o build/asan-obj/src/main.o build/test-obj/src/main.o: build/commit.stamp
 .PHONY: FORCE
 FORCE:
 
@@ -75,6 +84,34 @@ build/asan/nook: $(ASAN_OBJS)
 build/asan-obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -MMD -MP -c -o $@ $<
+
+# Release code with NK_FAULT_POINT()s live (src/util/fault.h): tests only.
+test-build: build/test/nook
+
+build/test/nook: $(TEST_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+build/test-obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -DNOOK_FAULT_INJECTION -MMD -MP -c -o $@ $<
+
+# libFuzzer harnesses: the core built with clang, ASan and UBSan.
+fuzz-build: $(FUZZ_BINS)
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(LDLIBS)
+
+build/fuzz-obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(BASE_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+
+soak: all
+	@SOAK_CYCLES=$${SOAK_CYCLES:-5000} NOOK=$(NOOK) tests/soak/soak.sh
 
 # The in-container probe: static so it runs in a bare busybox rootfs.
 helper: build/nook-probe build/nook-recvtty build/nook-seccomp-listener
@@ -117,9 +154,9 @@ demo: all
 NOOK ?= $(CURDIR)/build/nook
 # CHECK_ASAN=0 skips the sanitizer pass (e.g. when NOOK points elsewhere).
 CHECK_ASAN ?= 1
-check: all $(UNIT_BINS) $(BENCH_TOOLS) $(if $(filter 1,$(CHECK_ASAN)),asan)
+check: all test-build fuzz-build $(UNIT_BINS) $(BENCH_TOOLS) $(if $(filter 1,$(CHECK_ASAN)),asan)
 	@$(MAKE) -s format-check
-	@NOOK=$(NOOK) $(if $(filter 1,$(CHECK_ASAN)),NOOK_ASAN=$(CURDIR)/build/asan/nook) tests/run-all.sh
+	@NOOK=$(NOOK) FUZZ_SECONDS=$(FUZZ_SECONDS) $(if $(filter 1,$(CHECK_ASAN)),NOOK_ASAN=$(CURDIR)/build/asan/nook) tests/run-all.sh
 
 check-unit: $(UNIT_BINS)
 	@tests/run-all.sh unit
@@ -153,7 +190,7 @@ format-check:
 clean:
 	rm -rf build
 
--include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
 
 # `make bench`: nook against crun, runc and the floor (tests/bench/README.md).
 # Not part of `make check`: speed is never a timed test. BENCH_N=50 by default.

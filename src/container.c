@@ -29,6 +29,7 @@
 #include "state.h"
 #include "terminal.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/proc.h"
 #include "util/sync.h"
@@ -59,6 +60,7 @@ typedef struct nk_created {
     oci_config *config;
     pid_t pid;
     int pidfd;
+    int sync_fd; /* to init until create is complete: init dies with it */
     nk_cgroup cg;
     nk_seccomp_prog seccomp;
     const nk_context *ctx;
@@ -72,6 +74,7 @@ static void created_release(nk_created *c)
     oci_config_free(c->config);
     c->config = NULL;
     nk_closep(&c->pidfd);
+    nk_closep(&c->sync_fd);
     free(c->bundle);
     c->bundle = NULL;
     nk_closep(&c->tty_master);
@@ -105,6 +108,7 @@ static int write_oom_score_adj(pid_t pid, const oci_process *p, nk_error **err)
     int n = snprintf(val, sizeof(val), "%d", p->oom_score_adj);
     if (nk_write_file_at(AT_FDCWD, path, val, (size_t)n, err) < 0)
         return nk_err_wrap(err, "process.oomScoreAdj");
+    NK_FAULT_POINT("create.after_oom_score");
     return 0;
 }
 
@@ -114,12 +118,14 @@ static int write_pid_file(const char *path, pid_t pid, nk_error **err)
         return 0;
     char buf[16];
     int n = snprintf(buf, sizeof(buf), "%d", (int)pid); /* no newline: the shim Atoi()s it */
+    NK_FAULT_POINT("create.before_pid_file");
     return nk_write_file_atomic(path, buf, (size_t)n, 0644, err);
 }
 
 static int save_initial_state(const nk_created *c, const char *bundle, const char *rootfs,
                               nk_error **err)
 {
+    NK_FAULT_POINT("create.before_state_save");
     nk_state s = {0};
     s.oci_version = c->config->oci_version;
     s.id = c->dir.id;
@@ -138,6 +144,7 @@ static int save_initial_state(const nk_created *c, const char *bundle, const cha
         return nk_err(err, errno, "container init exited during create");
     }
     int ret = nk_state_save(&c->dir, &s, err);
+    NK_FAULT_POINT("create.after_state_save");
     free(s.created);
     return ret;
 }
@@ -202,6 +209,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
     _cleanup_close_ int fifo_fd = -1, console_fd = -1, console_peer = -1;
     if (mkfifoat(c->dir.fd, NK_EXEC_FIFO, 0600) < 0)
         return nk_err(err, errno, "mkfifo `%s/%s`", c->dir.path, NK_EXEC_FIFO);
+    NK_FAULT_POINT("create.after_fifo");
     /* O_RDWR never blocks on a fifo; init then blocks in read() until start */
     fifo_fd = openat(c->dir.fd, NK_EXEC_FIFO, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
     if (fifo_fd < 0)
@@ -225,6 +233,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         return -1;
     if (nk_sync_pair(sync, err) < 0)
         return -1;
+    c->sync_fd = sync[0];
     int host_fds[] = {c->dir.fd, ctx->log_fd, sync[0], console_peer};
     nk_init_cfg ic = {
         .config = c->config,
@@ -253,6 +262,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         .before_go_arg = &c->cg,
     };
     int ret = nk_ns_spawn(&sp, err);
+    NK_FAULT_POINT("create.after_spawn");
     c->pid = sp.pid;
     c->pidfd = NK_TAKE_FD(sp.pidfd);
     nk_spawn_release(&sp);
@@ -263,7 +273,7 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         ret = nk_net_devices_move(c->pid, &c->config->linux, err);
     if (ret == 0)
         ret = wait_ready(c, o->id, bundle, sync[0], err);
-    close(sync[0]);
+    NK_FAULT_POINT("create.after_ready");
     if (ret == 0 && console_peer >= 0)
         ret = nk_terminal_recv_master(console_peer, &c->tty_master, err);
     return ret;
@@ -282,6 +292,9 @@ static void abort_create(nk_created *c)
         while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
             ;
     }
+    /* fds may be what ran out: give back ours before the cgroup needs some */
+    nk_closep(&c->pidfd);
+    nk_closep(&c->sync_fd);
     nk_error *ignored = NULL;
     if (c->cg.created)
         nk_cgroup_destroy(c->cg.path, &ignored);
@@ -327,6 +340,35 @@ static int create_cgroup(nk_context *ctx, nk_created *c, const char *id, nk_erro
     return -1;
 }
 
+/* Until state.json exists, this file is how a delete after a killed create
+ * finds the cgroup the create makes: written before the cgroup is made,
+ * removed again when the cgroup turns out to exist already (not ours). */
+#define NK_CGROUP_RECORD "cgroup.path"
+
+static int record_cgroup(const nk_state_dir *d, const oci_config *cfg, const char *id,
+                         nk_error **err)
+{
+    _cleanup_free_ char *cg = NULL;
+    if (nk_cgroup_resolve_path(cfg->linux.cgroups_path, id, &cg, err) < 0)
+        return -1;
+    _cleanup_free_ char *path = xasprintf("%s/%s", d->path, NK_CGROUP_RECORD);
+    return nk_write_file_atomic(path, cg, strlen(cg), 0600, err);
+}
+
+/* The cgroup a killed create left: its init exits by itself once the
+ * create is gone (no GO), so the cgroup empties and can be removed. */
+static int remove_recorded_cgroup(const nk_state_dir *d, nk_error **err)
+{
+    _cleanup_free_ char *path = NULL;
+    if (nk_read_file_at(d->fd, NK_CGROUP_RECORD, &path, NULL, err) < 0) {
+        if ((*err)->errnum != ENOENT)
+            return -1;
+        nk_error_freep(err);
+        return 0;
+    }
+    return nk_cgroup_destroy(path, err);
+}
+
 static void warn_unknown_cap(const char *set, const char *name, void *arg)
 {
     nk_warn((const nk_context *)arg, "process.capabilities.%s: ignoring unknown capability %s", set,
@@ -337,7 +379,7 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
                      nk_error **err)
 {
     memset(c, 0, sizeof(*c));
-    c->dir.fd = c->pidfd = c->tty_master = -1;
+    c->dir.fd = c->pidfd = c->sync_fd = c->tty_master = -1;
     c->ctx = ctx;
     if (nk_validate_id(o->id, err) < 0)
         return -1;
@@ -369,26 +411,35 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     _cleanup_free_ char *rootfs = NULL;
     if (resolve_rootfs(bundle, c->config, &rootfs, err) < 0)
         return -1;
+    NK_FAULT_POINT("create.before_state_dir");
     if (nk_state_dir_create(ctx, o->id, &c->dir, err) < 0) {
         /* only remove what we made: EEXIST means another container's dir */
         if (c->dir.fd >= 0)
             abort_create(c);
         return -1;
     }
+    NK_FAULT_POINT("create.after_state_dir");
     /* init comes back to us if an intermediate process forked it */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
         nk_debug(ctx, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
-    if (create_cgroup(ctx, c, o->id, err) < 0) {
+    if (record_cgroup(&c->dir, c->config, o->id, err) < 0 ||
+        create_cgroup(ctx, c, o->id, err) < 0) {
         abort_create(c);
         return -1;
     }
+    if (!c->cg.created)
+        unlinkat(c->dir.fd, NK_CGROUP_RECORD, 0);
+    NK_FAULT_POINT("create.after_cgroup");
     if (save_config_copy(&c->dir, config_path, err) < 0 ||
         spawn_init(ctx, o, c, bundle, rootfs, foreground, err) < 0 ||
         save_initial_state(c, bundle, rootfs, err) < 0 ||
-        write_pid_file(o->pid_file, c->pid, err) < 0) {
+        write_pid_file(o->pid_file, c->pid, err) < 0 ||
+        nk_sync_send(c->sync_fd, NK_SYNC_GO, 0, NULL, err) < 0) {
         abort_create(c);
         return -1;
     }
+    nk_closep(&c->sync_fd);
+    NK_FAULT_POINT("create.done");
     nk_debug(ctx, "container %s created, init pid %d", o->id, (int)c->pid);
     return 0;
 }
@@ -434,6 +485,7 @@ static int write_exec_fifo(const nk_state_dir *d, bool start_hooks, nk_error **e
         return nk_err(err, errno, "open `%s`", NK_EXEC_FIFO);
     if (nk_write_all(fd, "0", 1) < 0)
         return nk_err(err, errno, "write `%s`", NK_EXEC_FIFO);
+    NK_FAULT_POINT("start.after_fifo_write");
     if (unlinkat(d->fd, NK_EXEC_FIFO, 0) < 0)
         return nk_err(err, errno, "remove `%s`", NK_EXEC_FIFO);
     nk_closep(&fd);
@@ -454,6 +506,7 @@ static int start_locked(const nk_context *ctx, const nk_state_dir *d, nk_error *
     if (nk_state_load_config(d, s->bundle, &cfg, &e) < 0)
         nk_debug(ctx, "start: no config for poststart hooks: %s", nk_error_text(e));
     nk_error_free(e);
+    NK_FAULT_POINT("start.before_fifo_write");
     if (write_exec_fifo(d, cfg != NULL && cfg->hooks.start_container.len > 0, err) < 0)
         return -1;
     nk_hooks_poststart(ctx, cfg, d->id, s->pid, s->bundle);
@@ -480,6 +533,7 @@ static int remove_container(nk_state_dir *d, const char *cgroup_path, nk_error *
 {
     if (cgroup_path != NULL && nk_cgroup_destroy(cgroup_path, err) < 0)
         return -1;
+    NK_FAULT_POINT("delete.after_cgroup_destroy");
     return nk_state_dir_remove(d, err);
 }
 
@@ -496,6 +550,7 @@ int nk_container_run(nk_context *ctx, const nk_create_opts *o, int *exit_status,
     if (ret == 0 && (ret = start_locked(ctx, &c.dir, err)) < 0)
         abort_create(&c);
     if (ret == 0 && !o->detach) {
+        NK_FAULT_POINT("run.after_start");
         /* let kill/delete from other callers in while the container runs */
         flock(c.dir.fd, LOCK_UN);
         if (c.tty_master >= 0)
@@ -503,6 +558,7 @@ int nk_container_run(nk_context *ctx, const nk_create_opts *o, int *exit_status,
                 nk_terminal_proxy_wait(c.tty_master, c.pid, c.pidfd, &forwarded, exit_status, err);
         else
             ret = nk_wait_forwarding(c.pid, c.pidfd, &forwarded, exit_status, err);
+        NK_FAULT_POINT("run.after_wait");
         if (ret == 0 && !o->keep) {
             struct stat st;
             flock(c.dir.fd, LOCK_EX);
@@ -555,6 +611,17 @@ static int load_unlocked(nk_context *ctx, const char *id, nk_state **out, nk_err
     int ret = nk_state_dir_open(ctx, id, 0, &d, err);
     if (ret == 0)
         ret = nk_state_load(&d, out, err);
+    if (ret < 0 && d.fd >= 0 && faccessat(d.fd, "state.json", F_OK, 0) < 0) {
+        /* a create or delete holds the lock right now: its outcome is the truth */
+        nk_error_freep(err);
+        while (flock(d.fd, LOCK_SH) < 0 && errno == EINTR)
+            ;
+        struct stat st;
+        if (fstat(d.fd, &st) == 0 && st.st_nlink == 0)
+            ret = nk_err(err, 0, "container \"%s\" does not exist", id);
+        else
+            ret = nk_state_load(&d, out, err);
+    }
     nk_state_dir_close(&d);
     return ret;
 }
@@ -614,6 +681,7 @@ int nk_container_kill(nk_context *ctx, const char *id, int sig, bool all, nk_err
             return 0;
         return nk_err(err, 0, "container not running");
     }
+    NK_FAULT_POINT("kill.before_signal");
     return nk_signal_container(s->pid, s->init_start_time, s->own_pid_ns && all, sig, err);
 }
 
@@ -624,6 +692,7 @@ static int kill_and_wait(const nk_state *s, nk_error **err)
     /* through the cgroup first: it reaches a frozen init and all it forked */
     if (nk_state_kill_leftovers(s, err) < 0)
         return -1;
+    NK_FAULT_POINT("delete.after_signal");
     /* init leaves cgroup.procs before it is a zombie: it may still be
      * exiting, and dying meanwhile is what we want, not an error */
     if (nk_signal_container(s->pid, s->init_start_time, s->own_pid_ns, SIGKILL, err) < 0) {
@@ -644,12 +713,13 @@ int nk_container_delete(nk_context *ctx, const char *id, bool force, nk_error **
         return -1;
     }
     _cleanup_state_ nk_state *s = NULL;
+    NK_FAULT_POINT("delete.after_lock");
     int ret = nk_state_load(&d, &s, err);
     if (ret < 0 && faccessat(d.fd, "state.json", F_OK, 0) < 0) {
         /* no state.json and we hold the lock: a create that was killed before
          * it finished; nothing else can own this directory */
         nk_error_freep(err);
-        ret = 0;
+        ret = remove_recorded_cgroup(&d, err);
     } else if (ret == 0 && strcmp(s->status, "stopped") != 0) {
         if (!force && strcmp(s->status, "created") != 0)
             ret =
@@ -668,6 +738,7 @@ int nk_container_delete(nk_context *ctx, const char *id, bool force, nk_error **
             nk_debug(ctx, "delete: no config for poststop hooks: %s", nk_error_text(e));
         nk_error_free(e);
     }
+    NK_FAULT_POINT("delete.before_remove");
     if (ret == 0)
         ret = remove_container(&d, s != NULL ? s->cgroup_path : NULL, err);
     if (ret == 0 && s != NULL)

@@ -29,6 +29,7 @@
 #include "seccomp/seccomp.h"
 #include "state.h"
 #include "terminal.h"
+#include "util/fault.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/proc.h"
@@ -114,6 +115,7 @@ static _Noreturn void c1_main(exec_child *x, int parent_end)
         nk_ns_join_process(x->target, x->target_pidfd, &err) < 0)
         goto fail;
     /* CLONE_PARENT: C2 becomes nook's child, not ours */
+    NK_FAULT_POINT("exec.child.after_join");
     pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT, 0, 0, 0, 0);
     if (pid < 0) {
         nk_err(&err, errno, "fork into the container");
@@ -123,6 +125,7 @@ static _Noreturn void c1_main(exec_child *x, int parent_end)
         c2_main(x);
     if (nk_sync_send(x->sync_fd, NK_SYNC_PID, pid, NULL, &err) < 0)
         goto fail;
+    NK_FAULT_POINT("exec.child.after_pid");
     _exit(0);
 fail:
     nk_sync_send_error(x->sync_fd, err);
@@ -320,6 +323,7 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
         c1_main(&x, sync[0]);
     close(sync[1]);
     nk_closep(&console_fd);
+    NK_FAULT_POINT("exec.after_clone");
     int ret = 0;
     if (s->cgroup_path != NULL && cgroup_fd < 0)
         ret = nk_cgroup_enter(s->cgroup_path, sub, r->c1, err);
@@ -394,6 +398,7 @@ int nk_container_exec(nk_context *ctx, const nk_exec_opts *o, int *exit_status, 
         ret = spawn(ctx, o, &d, s, cfg, &r, err);
     if (ret == 0)
         ret = write_pid_file(o->pid_file, r.pid, err);
+    NK_FAULT_POINT("exec.after_spawn");
     nk_state_dir_close(&d);
     if (ret < 0 && r.pid > 0) {
         if (r.pidfd >= 0)

@@ -15,6 +15,7 @@
 #include "rootfs/rootfs.h"
 #include "terminal.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/sync.h"
 
@@ -117,6 +118,22 @@ static int wait_for_start(nk_init_cfg *c, nk_error **err)
     return 0;
 }
 
+/* GO: the parent saved our state. If it died before, nobody could ever
+ * start or find us: exit instead of waiting on exec.fifo forever. A plain
+ * read(): the container's seccomp filter may be in force already, and
+ * waiting on exec.fifo needs read() anyway. */
+static int wait_created(int sync_fd, nk_error **err)
+{
+    uint32_t hdr[3];
+    ssize_t n;
+    do
+        n = read(sync_fd, hdr, sizeof(hdr));
+    while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof(hdr) || hdr[0] != NK_SYNC_GO)
+        return nk_err(err, n < 0 ? errno : 0, "the create of this container did not complete");
+    return 0;
+}
+
 static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
 {
     const oci_config *cfg = c->config;
@@ -124,11 +141,13 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
         return -1;
     if (setsid() < 0)
         return nk_err(err, errno, "setsid");
+    NK_FAULT_POINT("init.after_setsid");
     /* relative bind-mount sources are relative to the bundle, as with runc */
     if (chdir(c->bundle) < 0)
         return nk_err(err, errno, "chdir to the bundle `%s`", c->bundle);
     if (become_ns_root(cfg, err) < 0 || join_keyring(c, err) < 0)
         return -1;
+    NK_FAULT_POINT("init.after_keyring");
 
     nk_rootfs_opts ro = {
         .config = cfg,
@@ -141,9 +160,11 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
     };
     if (nk_rootfs_prepare(&ro, err) < 0 || setup_terminal(c, err) < 0 || create_hooks(c, err) < 0)
         return -1;
+    NK_FAULT_POINT("init.after_rootfs_prepare");
     nk_closep(&c->console_fd);
     if (set_names(cfg, err) < 0 || nk_rootfs_finalize(&ro, err) < 0)
         return -1;
+    NK_FAULT_POINT("init.after_rootfs_finalize");
     /* the filter goes in at one of three points (seccomp.h), as late as the
      * kernel and a notify listener allow */
     if (nk_seccomp_apply(c->seccomp, &cfg->process, NK_SECCOMP_BEFORE_SETUP, c->sync_fd, err) < 0)
@@ -153,9 +174,13 @@ static int init_steps(nk_init_cfg *c, char **exe, nk_error **err)
         return -1;
     if (nk_process_setup(&cfg->process, err) < 0 || nk_process_lookup(&cfg->process, exe, err) < 0)
         return -1;
+    NK_FAULT_POINT("init.after_process_setup");
     if (nk_seccomp_apply(c->seccomp, &cfg->process, NK_SECCOMP_BEFORE_READY, c->sync_fd, err) < 0)
         return -1;
     if (nk_sync_send(c->sync_fd, NK_SYNC_READY, 0, NULL, err) < 0)
+        return -1;
+    NK_FAULT_POINT("init.after_ready");
+    if (wait_created(c->sync_fd, err) < 0)
         return -1;
     return wait_for_start(c, err);
 }
@@ -164,8 +189,10 @@ int nk_init_main(void *arg, nk_error **err)
 {
     nk_init_cfg *c = arg;
     _cleanup_free_ char *exe = NULL;
+    NK_FAULT_POINT("init.after_go");
     if (init_steps(c, &exe, err) < 0)
         return -1;
+    NK_FAULT_POINT("init.after_start");
     /* the parent stopped listening at READY: from here an error can only be
      * told on the container's own stderr */
     if (start_hooks(c, err) == 0 &&

@@ -192,9 +192,28 @@ void nk_log(const nk_context *ctx, nk_log_level level, const char *fmt, ...)
     errno = saved;
 }
 
+/* An error is one line even when it quotes input with newlines in it
+ * (an id, a path): control characters are written as \n, \r, \x1b... */
+static char *one_line(const char *text)
+{
+    char *out = xmalloc(strlen(text) * 4 + 1), *o = out;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '\n')
+            o += sprintf(o, "\\n");
+        else if (*p == '\r')
+            o += sprintf(o, "\\r");
+        else if (*p < 0x20 || *p == 0x7f)
+            o += sprintf(o, "\\x%02x", *p);
+        else
+            *o++ = (char)*p;
+    }
+    *o = '\0';
+    return out;
+}
+
 void nk_log_error(const nk_context *ctx, nk_error *err)
 {
-    const char *text = err != NULL ? nk_error_text(err) : "unknown error";
+    _cleanup_free_ char *text = one_line(err != NULL ? nk_error_text(err) : "unknown error");
     /* stderr gets the bare message (callers append it to their own error);
      * the log file gets the structured line the shim looks for. */
     _cleanup_free_ char *line = xasprintf("nook: %s\n", text);

@@ -13,6 +13,7 @@
 
 #include "container_ops.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/proc.h"
 #include "util/xalloc.h"
@@ -120,6 +121,7 @@ int nk_state_dir_remove(nk_state_dir *d, nk_error **err)
         return 0;
     if (remove_tree_at(d->fd, err) < 0)
         return nk_err_wrap(err, "delete `%s`", d->path);
+    NK_FAULT_POINT("state.remove.before_rmdir");
     if (rmdir(d->path) < 0 && errno != ENOENT)
         return nk_err(err, errno, "rmdir `%s`", d->path);
     return 0;
@@ -156,9 +158,16 @@ static const char *live_status(const nk_state_dir *d, const nk_state *s)
         nk_error_free(e); /* unreadable freezer: report what the process says */
     if (paused)
         return "paused";
-    if (faccessat(d->fd, NK_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-        return "created";
-    return "running";
+    if (faccessat(d->fd, NK_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+        return "running";
+    /* init holds exec.fifo open until start's byte arrives; a fifo without a
+     * reader was left by a start that died before removing it */
+    int fd = openat(d->fd, NK_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 && errno == ENXIO)
+        return "running";
+    if (fd >= 0)
+        close(fd);
+    return "created";
 }
 
 int nk_state_load(const nk_state_dir *d, nk_state **out, nk_error **err)

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs nook's test suites and prints one summary; builds nothing (make does).
 #
-#   tests/run-all.sh [unit|integration|daemons|vm|cgroupv2|daemons-vm|all]      (default: all)
+#   tests/run-all.sh [unit|integration|fuzz|daemons|vm|cgroupv2|daemons-vm|all]      (default: all)
 #
 # bench:       tests/bench/smoke.sh (all mode only): make bench runs, its JSON is valid.
 # unit:        every build/tests/test_* binary; each ends with "N passed, M failed".
 # integration: every tests/integration/*.bats with `bats --tap`, zz-leftovers.bats last,
 #              against $NOOK (default build/nook).
+# fuzz:        tests/fuzz/run.sh: every build/fuzz/fuzz_* harness for FUZZ_SECONDS
+#              (default 60; 0 skips), one "passed" per harness that ran clean.
 # daemons:     tests/containerd/run.sh and tests/podman/run.sh: real containerd and
 #              podman driving $NOOK (each ends with "N passed, M failed"). CORE=1
 #              runs only their core subset (what `make check-daemons-vm` runs).
@@ -27,9 +29,9 @@ cd "$(dirname "$0")/.." || exit 2
 REPO_ROOT="$PWD"
 MODE="${1:-all}"
 case "$MODE" in
-unit | integration | daemons | vm | cgroupv2 | daemons-vm | all) ;;
+unit | integration | fuzz | daemons | vm | cgroupv2 | daemons-vm | all) ;;
 *)
-    echo "usage: $0 [unit|integration|daemons|vm|cgroupv2|daemons-vm|all]" >&2
+    echo "usage: $0 [unit|integration|fuzz|daemons|vm|cgroupv2|daemons-vm|all]" >&2
     exit 2
     ;;
 esac
@@ -162,6 +164,24 @@ run_integration() {
     done
 }
 
+run_fuzz() {
+    if [ "${FUZZ_SECONDS:-60}" = 0 ]; then
+        echo "fuzz: skipped (FUZZ_SECONDS=0)"
+        return
+    fi
+    local out="$LOGDIR/fuzz.log" start=$SECONDS summary
+    FUZZ_SECONDS="${FUZZ_SECONDS:-60}" tests/fuzz/run.sh >"$out" 2>&1
+    sed '$d' "$out"
+    summary="$(tail -n 1 "$out")"
+    if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+        PASSED=$((PASSED + BASH_REMATCH[1]))
+        FAILED=$((FAILED + BASH_REMATCH[2]))
+    else
+        suite_line fuzz 0 1 0 $((SECONDS - start)) "did not finish"
+        FAILED=$((FAILED + 1))
+    fi
+}
+
 # tests/bench/smoke.sh: `make bench` runs and writes valid JSON (tiny sizes; no
 # speed asserted). Once, against $NOOK.
 run_bench_smoke() {
@@ -257,6 +277,7 @@ START=$SECONDS
 case "$MODE" in
 unit) run_unit ;;
 integration) run_integration ;;
+fuzz) run_fuzz ;;
 daemons) run_daemons ;;
 vm) run_vm ;;
 cgroupv2) run_cgroupv2 ;;
@@ -267,6 +288,7 @@ all)
     run_bench_smoke
     run_daemons
     run_vm
+    run_fuzz
     ;;
 esac
 

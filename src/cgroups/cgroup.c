@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cgroups/internal.h"
+#include "util/fault.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 
@@ -70,6 +71,7 @@ int nk_cgroup_create(const oci_config *c, const char *id, nk_cgroup *cg, nk_erro
     const nk_cg_driver *d = nk_cg_driver_for(l);
     if (d->create(l, cg->path, r, &cg->created, err) < 0)
         return -1;
+    NK_FAULT_POINT("cgroup.after_mkdir");
     size_t n_rules = 0;
     _cleanup_free_ nk_cg_dev_rule *rules = nk_cg_dev_rules(c, r->devices, r->n_devices, &n_rules);
     nk_cg_apply a = {.r = r, .rules = rules, .n_rules = n_rules};

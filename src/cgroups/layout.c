@@ -73,8 +73,13 @@ static void hier_add(nk_cg_hier *h, const char *ctrl)
 static int discover_v1(nk_cg_layout *l, nk_error **err)
 {
     int rc = cgroup_init();
-    if (rc != 0)
+    if (rc != 0) {
+        /* its text reads "Success" when a system call failed (EMFILE...) */
+        if (rc == ECGOTHER)
+            return nk_err(err, cgroup_get_last_errno() ? cgroup_get_last_errno() : errno,
+                          "cgroup layout: libcgroup");
         return nk_err(err, 0, "cgroup layout: libcgroup: %s", cgroup_strerror(rc));
+    }
     void *h = NULL;
     struct cgroup_mount_point mp;
     for (rc = cgroup_get_controller_begin(&h, &mp); rc == 0;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -21,6 +22,7 @@
 #include "namespaces/namespaces.h"
 #include "util/cleanup.h"
 #include "util/proc.h"
+#include "util/fault.h"
 #include "util/sync.h"
 
 #ifndef CLONE_NEWTIME
@@ -93,6 +95,7 @@ static _Noreturn void init_main(nk_spawn *s)
     nk_sync_msg msg;
     if (s->sync_parent >= 0)
         close(s->sync_parent);
+    NK_FAULT_POINT("init.before_go");
     if (nk_sync_expect(s->sync_child, NK_SYNC_GO, &msg, &err) == 0) {
         if (s->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
             nk_err(&err, errno, "unshare cgroup namespace");
@@ -127,6 +130,7 @@ static int intermediate_steps(nk_spawn *s, unsigned long new_flags, nk_error **e
     if (new_flags & CLONE_NEWUSER) {
         if (unshare(CLONE_NEWUSER) < 0)
             return nk_err(err, errno, "unshare user namespace");
+        NK_FAULT_POINT("spawn.intermediate.after_userns");
         if (nk_sync_send(s->sync_child, NK_SYNC_USERMAP, 0, NULL, err) < 0 ||
             nk_sync_expect(s->sync_child, NK_SYNC_GO, &msg, err) < 0)
             return -1;
@@ -140,11 +144,13 @@ static int intermediate_steps(nk_spawn *s, unsigned long new_flags, nk_error **e
     unsigned long rest = new_flags & ~(unsigned long)(CLONE_NEWUSER | CLONE_NEWTIME);
     if (rest && unshare((int)rest) < 0)
         return nk_err(err, errno, "unshare namespaces");
+    NK_FAULT_POINT("spawn.intermediate.after_unshare");
     pid_t pid = clone3_fork(0, -1, NULL);
     if (pid < 0)
         return nk_err(err, errno, "clone init");
     if (pid == 0)
         init_main(s);
+    NK_FAULT_POINT("spawn.intermediate.after_fork");
     return nk_sync_send(s->sync_child, NK_SYNC_PID, pid, NULL, err);
 }
 
@@ -172,6 +178,22 @@ static int reap(pid_t pid, nk_error **err)
     return 0;
 }
 
+/* Wait for a message from the intermediate process. The init it forked
+ * holds the other end of the socket too, so its death shows as no EOF: look
+ * at the process itself (without reaping it) while waiting. */
+static int wait_message(int fd, pid_t mid, nk_error **err)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    for (;;) {
+        if (poll(&p, 1, 100) > 0)
+            return 0;
+        siginfo_t si = {0};
+        if (waitid(P_PID, (id_t)mid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == mid &&
+            poll(&p, 1, 0) <= 0)
+            return nk_err(err, 0, "intermediate process exited before init was set up");
+    }
+}
+
 static int spawn_slow(nk_spawn *s, unsigned long new_flags, nk_error **err)
 {
     pid_t mid = clone3_fork(0, s->cgroup_fd, NULL);
@@ -179,11 +201,14 @@ static int spawn_slow(nk_spawn *s, unsigned long new_flags, nk_error **err)
         return nk_err(err, errno, "clone");
     if (mid == 0)
         intermediate_main(s, new_flags);
+    NK_FAULT_POINT("spawn.after_intermediate_clone");
     nk_sync_msg msg;
     for (;;) {
-        if (nk_sync_recv(s->sync_parent, &msg, err) < 0)
+        if (wait_message(s->sync_parent, mid, err) < 0 ||
+            nk_sync_recv(s->sync_parent, &msg, err) < 0)
             break;
         if (msg.type == NK_SYNC_USERMAP) {
+            NK_FAULT_POINT("spawn.slow.before_idmap");
             if (nk_idmap_write(mid, &s->config->linux, err) < 0 ||
                 nk_sync_send(s->sync_parent, NK_SYNC_GO, 0, NULL, err) < 0)
                 break;
@@ -191,6 +216,7 @@ static int spawn_slow(nk_spawn *s, unsigned long new_flags, nk_error **err)
         }
         if (msg.type == NK_SYNC_PID && msg.value > 0) {
             s->pid = msg.value;
+            NK_FAULT_POINT("spawn.slow.after_pid");
             break;
         }
         if (msg.type == NK_SYNC_ERROR)
@@ -242,9 +268,11 @@ int nk_ns_spawn(nk_spawn *s, nk_error **err)
             init_main(s);
         s->pid = pid;
         s->pidfd = pidfd;
+        NK_FAULT_POINT("spawn.after_clone");
         if ((new_flags & CLONE_NEWUSER) && nk_idmap_write(pid, &s->config->linux, err) < 0)
             return -1;
     }
+    NK_FAULT_POINT("spawn.before_go");
     if (s->before_go != NULL && s->before_go(s->pid, s->before_go_arg, err) < 0)
         return -1;
     return nk_sync_send(s->sync_parent, NK_SYNC_GO, 0, NULL, err);

@@ -16,7 +16,7 @@ int nk_process_set_rlimits(const oci_process *p, nk_error **err)
          * the initial namespace: without it this is EPERM, and a silent
          * partial apply would hide that from the caller. */
         if (setrlimit((__rlimit_resource_t)r->resource, &lim) < 0)
-            return nk_err(err, errno, "setrlimit %s", r->type);
+            return nk_err(err, errno, "process.rlimits[%zu]: setrlimit %s", i, r->type);
     }
     return 0;
 }

@@ -9,6 +9,7 @@
 #include "rootfs/internal.h"
 #include "rootfs/rootfs.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 #include "util/safe_path.h"
 
 static bool path_has_prefix(const char *path, const char *prefix)
@@ -72,6 +73,7 @@ int nk_rootfs_prepare(const nk_rootfs_opts *o, nk_error **err)
     /* A mount point of its own, which pivot_root requires. */
     if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         return nk_err(err, errno, "bind rootfs `%s` onto itself", o->rootfs);
+    NK_FAULT_POINT("rootfs.after_bind");
     _cleanup_close_ int rootfd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return nk_err(err, errno, "open rootfs `%s`", o->rootfs);
@@ -100,6 +102,7 @@ int nk_rootfs_finalize(const nk_rootfs_opts *o, nk_error **err)
     unsigned long prop;
     if (rootfs_propagation(o, &prop, err) < 0 || nk_pivot_root(o, err) < 0)
         return -1;
+    NK_FAULT_POINT("rootfs.after_pivot");
     /* before readonlyPaths makes /proc/sys read-only */
     if (nk_sysctl_apply(cfg, err) < 0)
         return -1;

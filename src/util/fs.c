@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fault.h"
 #include "util/xalloc.h"
 
 int nk_read_fd(int fd, char **out, size_t *len, nk_error **err)
@@ -95,6 +96,7 @@ int nk_write_file_atomic(const char *path, const void *buf, size_t len, mode_t m
         unlink(tmp);
         return nk_err(err, e, "write `%s`", tmp);
     }
+    NK_FAULT_POINT("fs.atomic.before_rename");
     if (rename(tmp, path) < 0) {
         int e = errno;
         unlink(tmp);

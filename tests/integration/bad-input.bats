@@ -57,6 +57,7 @@ check_row() {
     "@rootfs-file") rm -rf "$ROOTFS" && echo "not a directory" >"$ROOTFS" ;;
     "@flags "*) read -r -a flags <<<"${ROW_ACTION#"@flags "}" ;;
     "@signal "*) signal="$(word_value "${ROW_ACTION#"@signal "}")" ;;
+    "@resources "*) printf '%s' "${ROW_ACTION#"@resources "}" >"$BUNDLE/res.json" ;;
     "@"*) fail "unknown action in row $1: $ROW_ACTION" ;;
     *) update_config "$ROW_ACTION" || fail "row $1: jq filter failed: $ROW_ACTION" ;;
     esac
@@ -67,6 +68,13 @@ check_row() {
         ;;
     start | delete | state)
         set -- "$ROW_CMD" "${flags[@]}" "$id"
+        ;;
+    update)
+        set_probe pause
+        nook create "$ID" </dev/null >/dev/null 2>&1 || fail "could not create a container to update"
+        created=yes
+        cp "$NOOK_ROOT/$ID/resources.json" "$BUNDLE/res.before" 2>/dev/null || true
+        set -- update --resources "$BUNDLE/res.json" "$id"
         ;;
     kill)
         set_probe pause
@@ -91,13 +99,21 @@ check_row() {
 
     if [ "$created" = yes ]; then
         # The failed kill changed nothing: the container is still there.
-        [ "$(container_status "$ID")" = created ] || fail "container changed by a failed kill"
+        [ "$(container_status "$ID")" = created ] || fail "container changed by a failed $ROW_CMD"
+        if [ "$ROW_CMD" = update ]; then
+            if [ -e "$BUNDLE/res.before" ]; then
+                cmp -s "$NOOK_ROOT/$ID/resources.json" "$BUNDLE/res.before" ||
+                    fail "a failed update changed resources.json"
+            else
+                [ ! -e "$NOOK_ROOT/$ID/resources.json" ] || fail "a failed update wrote resources.json"
+            fi
+        fi
         nook delete -f "$ID"
     fi
     assert_no_leftovers
 }
 
-@test "bad-input: every table row has exactly one test and the table has 35+ rows" {
+@test "bad-input: every table row has exactly one test and the table has 100+ rows" {
     local names tests
     names="$(table_names | sort)"
     tests="$(sed -n 's/^@test "bad-input: \([a-z0-9-]*\)" { check_row \1; }$/\1/p' \
@@ -105,7 +121,7 @@ check_row() {
     [ "$(sort -u <<<"$names" | wc -l)" -eq "$(wc -l <<<"$names")" ] ||
         fail "duplicate names: $(uniq -d <<<"$names")"
     [ "$names" = "$tests" ] || fail "table and tests differ: $(diff <(echo "$names") <(echo "$tests"))"
-    [ "$(wc -l <<<"$names")" -ge 35 ]
+    [ "$(wc -l <<<"$names")" -ge 100 ]
 }
 
 @test "bad-input: invalid-json" { check_row invalid-json; }
@@ -172,3 +188,73 @@ check_row() {
 @test "bad-input: signal-unknown" { check_row signal-unknown; }
 @test "bad-input: signal-out-of-range" { check_row signal-out-of-range; }
 @test "bad-input: signal-misspelt" { check_row signal-misspelt; }
+@test "bad-input: json-null" { check_row json-null; }
+@test "bad-input: json-string" { check_row json-string; }
+@test "bad-input: json-deep-nesting" { check_row json-deep-nesting; }
+@test "bad-input: json-bom" { check_row json-bom; }
+@test "bad-input: args-null" { check_row args-null; }
+@test "bad-input: user-not-object" { check_row user-not-object; }
+@test "bad-input: umask-string" { check_row umask-string; }
+@test "bad-input: rlimits-not-array" { check_row rlimits-not-array; }
+@test "bad-input: rlimit-missing-type" { check_row rlimit-missing-type; }
+@test "bad-input: no-new-privileges-string" { check_row no-new-privileges-string; }
+@test "bad-input: console-size-negative" { check_row console-size-negative; }
+@test "bad-input: oom-score-too-low" { check_row oom-score-too-low; }
+@test "bad-input: apparmor-number" { check_row apparmor-number; }
+@test "bad-input: cap-set-not-array" { check_row cap-set-not-array; }
+@test "bad-input: env-element-number" { check_row env-element-number; }
+@test "bad-input: root-not-object" { check_row root-not-object; }
+@test "bad-input: root-path-number" { check_row root-path-number; }
+@test "bad-input: mount-type-number" { check_row mount-type-number; }
+@test "bad-input: mount-options-not-array" { check_row mount-options-not-array; }
+@test "bad-input: mount-option-number" { check_row mount-option-number; }
+@test "bad-input: mount-destination-missing" { check_row mount-destination-missing; }
+@test "bad-input: mount-source-number" { check_row mount-source-number; }
+@test "bad-input: annotations-not-object" { check_row annotations-not-object; }
+@test "bad-input: annotation-value-number" { check_row annotation-value-number; }
+@test "bad-input: hooks-not-object" { check_row hooks-not-object; }
+@test "bad-input: domainname-without-uts" { check_row domainname-without-uts; }
+@test "bad-input: linux-not-object" { check_row linux-not-object; }
+@test "bad-input: uid-mappings-not-array" { check_row uid-mappings-not-array; }
+@test "bad-input: uid-mapping-size-string" { check_row uid-mapping-size-string; }
+@test "bad-input: mappings-without-userns" { check_row mappings-without-userns; }
+@test "bad-input: sysctl-not-object" { check_row sysctl-not-object; }
+@test "bad-input: sysctl-value-number" { check_row sysctl-value-number; }
+@test "bad-input: device-major-string" { check_row device-major-string; }
+@test "bad-input: device-path-missing" { check_row device-path-missing; }
+@test "bad-input: resources-not-object" { check_row resources-not-object; }
+@test "bad-input: memory-limit-string" { check_row memory-limit-string; }
+@test "bad-input: cpu-shares-negative" { check_row cpu-shares-negative; }
+@test "bad-input: pids-limit-string" { check_row pids-limit-string; }
+@test "bad-input: cgroups-path-number" { check_row cgroups-path-number; }
+@test "bad-input: seccomp-not-object" { check_row seccomp-not-object; }
+@test "bad-input: seccomp-default-action-unknown" { check_row seccomp-default-action-unknown; }
+@test "bad-input: seccomp-syscalls-not-array" { check_row seccomp-syscalls-not-array; }
+@test "bad-input: namespace-type-missing" { check_row namespace-type-missing; }
+@test "bad-input: propagation-number" { check_row propagation-number; }
+@test "bad-input: readonly-paths-not-array" { check_row readonly-paths-not-array; }
+@test "bad-input: id-too-long" { check_row id-too-long; }
+@test "bad-input: id-newline" { check_row id-newline; }
+@test "bad-input: id-dot" { check_row id-dot; }
+@test "bad-input: id-missing-start" { check_row id-missing-start; }
+@test "bad-input: id-missing-state" { check_row id-missing-state; }
+@test "bad-input: id-missing-delete" { check_row id-missing-delete; }
+@test "bad-input: bundle-is-file" { check_row bundle-is-file; }
+@test "bad-input: pid-file-dir-missing" { check_row pid-file-dir-missing; }
+@test "bad-input: unknown-flag-run" { check_row unknown-flag-run; }
+@test "bad-input: unknown-flag-delete" { check_row unknown-flag-delete; }
+@test "bad-input: preserve-fds-huge" { check_row preserve-fds-huge; }
+@test "bad-input: signal-empty" { check_row signal-empty; }
+@test "bad-input: signal-rtmax-overflow" { check_row signal-rtmax-overflow; }
+@test "bad-input: signal-zero" { check_row signal-zero; }
+@test "bad-input: signal-prefix-only" { check_row signal-prefix-only; }
+@test "bad-input: update-not-object" { check_row update-not-object; }
+@test "bad-input: update-invalid-json" { check_row update-invalid-json; }
+@test "bad-input: update-memory-string" { check_row update-memory-string; }
+@test "bad-input: update-cpu-shares-negative" { check_row update-cpu-shares-negative; }
+@test "bad-input: update-pids-string" { check_row update-pids-string; }
+@test "bad-input: update-device-access" { check_row update-device-access; }
+@test "bad-input: update-swap-below-limit" { check_row update-swap-below-limit; }
+@test "bad-input: update-blkio-weight-range" { check_row update-blkio-weight-range; }
+@test "bad-input: update-cpus-garbage" { check_row update-cpus-garbage; }
+@test "bad-input: update-unified-traversal" { check_row update-unified-traversal; }
