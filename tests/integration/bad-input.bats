@@ -58,6 +58,7 @@ check_row() {
     "@flags "*) read -r -a flags <<<"${ROW_ACTION#"@flags "}" ;;
     "@signal "*) signal="$(word_value "${ROW_ACTION#"@signal "}")" ;;
     "@resources "*) printf '%s' "${ROW_ACTION#"@resources "}" >"$BUNDLE/res.json" ;;
+    "@process "*) printf '%s' "${ROW_ACTION#"@process "}" >"$BUNDLE/process.json" ;;
     "@"*) fail "unknown action in row $1: $ROW_ACTION" ;;
     *) update_config "$ROW_ACTION" || fail "row $1: jq filter failed: $ROW_ACTION" ;;
     esac
@@ -75,6 +76,16 @@ check_row() {
         created=yes
         cp "$NOOK_ROOT/$ID/resources.json" "$BUNDLE/res.before" 2>/dev/null || true
         set -- update --resources "$BUNDLE/res.json" "$id"
+        ;;
+    exec)
+        set_probe pause
+        nook create "$ID" </dev/null >/dev/null 2>&1 || fail "could not create a container to exec in"
+        created=yes
+        if [ -e "$BUNDLE/process.json" ]; then
+            set -- exec "${flags[@]}" --process "$BUNDLE/process.json" "$id"
+        else
+            set -- exec "${flags[@]}" "$id" /bin/true
+        fi
         ;;
     kill)
         set_probe pause
@@ -100,6 +111,9 @@ check_row() {
     if [ "$created" = yes ]; then
         # The failed kill changed nothing: the container is still there.
         [ "$(container_status "$ID")" = created ] || fail "container changed by a failed $ROW_CMD"
+        # a failed exec left no process in the container: init alone
+        [ "$(nook ps --format json "$ID" | jq length)" = 1 ] ||
+            fail "processes left in the container: $(nook ps --format json "$ID")"
         if [ "$ROW_CMD" = update ]; then
             if [ -e "$BUNDLE/res.before" ]; then
                 cmp -s "$NOOK_ROOT/$ID/resources.json" "$BUNDLE/res.before" ||
@@ -258,3 +272,25 @@ check_row() {
 @test "bad-input: update-blkio-weight-range" { check_row update-blkio-weight-range; }
 @test "bad-input: update-cpus-garbage" { check_row update-cpus-garbage; }
 @test "bad-input: update-unified-traversal" { check_row update-unified-traversal; }
+@test "bad-input: exec-process-invalid-json" { check_row exec-process-invalid-json; }
+@test "bad-input: exec-process-not-object" { check_row exec-process-not-object; }
+@test "bad-input: exec-process-args-empty" { check_row exec-process-args-empty; }
+@test "bad-input: exec-process-args-missing" { check_row exec-process-args-missing; }
+@test "bad-input: exec-process-cwd-relative" { check_row exec-process-cwd-relative; }
+@test "bad-input: exec-process-uid-negative" { check_row exec-process-uid-negative; }
+@test "bad-input: exec-process-env-number" { check_row exec-process-env-number; }
+@test "bad-input: exec-process-rlimit-unknown" { check_row exec-process-rlimit-unknown; }
+@test "bad-input: exec-process-caps-not-array" { check_row exec-process-caps-not-array; }
+@test "bad-input: exec-process-terminal-string" { check_row exec-process-terminal-string; }
+@test "bad-input: exec-process-nnp-number" { check_row exec-process-nnp-number; }
+@test "bad-input: exec-process-gid-string" { check_row exec-process-gid-string; }
+@test "bad-input: exec-process-oom-too-high" { check_row exec-process-oom-too-high; }
+@test "bad-input: exec-process-scheduler-unknown" { check_row exec-process-scheduler-unknown; }
+@test "bad-input: exec-process-ioprio-unknown" { check_row exec-process-ioprio-unknown; }
+@test "bad-input: exec-user-not-number" { check_row exec-user-not-number; }
+@test "bad-input: exec-user-bad-gid" { check_row exec-user-bad-gid; }
+@test "bad-input: exec-preserve-fds-negative" { check_row exec-preserve-fds-negative; }
+@test "bad-input: exec-cwd-relative" { check_row exec-cwd-relative; }
+@test "bad-input: exec-cgroup-controller-form" { check_row exec-cgroup-controller-form; }
+@test "bad-input: exec-additional-gid-bad" { check_row exec-additional-gid-bad; }
+@test "bad-input: exec-unknown-flag" { check_row exec-unknown-flag; }
