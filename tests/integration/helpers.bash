@@ -197,6 +197,17 @@ wait_for_status() {
 }
 
 # wait_for_file PATH [SECS=5]
+# wait_unix_listening PATH: until a unix socket at PATH listens, not only is
+# bound (its file appears between bind and listen). 10 s at most.
+wait_unix_listening() {
+    local i
+    for ((i = 0; i < 500; i++)); do
+        awk -v s="$1" '$8 == s && $4 == "00010000" { f = 1 } END { exit !f }' /proc/net/unix && return 0
+        sleep 0.02
+    done
+    fail "no listener on $1"
+}
+
 wait_for_file() {
     local path="$1" secs="${2:-5}" i
     for ((i = 0; i < secs * 20; i++)); do
@@ -353,4 +364,21 @@ assert_host_mounts_unchanged() {
         fail "host mounts changed ($before -> $after lines):
 $(diff "$HOST_MOUNTS_FILE" /proc/self/mountinfo)"
     fi
+}
+
+# A console-socket receiver (build/nook-recvtty) on $SOCK, output in
+# $BUNDLE/tty.out: start_receiver [ARGS], then wait_receiver until the pty closes.
+start_receiver() {
+    "$RECVTTY" "$SOCK" "$@" >"$BUNDLE/tty.out" 2>&1 &
+    RECV_PID=$!
+    wait_unix_listening "$SOCK"
+}
+
+wait_receiver() {
+    local i
+    for ((i = 0; i < 250; i++)); do
+        kill -0 "$RECV_PID" 2>/dev/null || { wait "$RECV_PID"; RECV_PID=; return 0; }
+        sleep 0.02
+    done
+    fail "console output did not end: $(cat "$BUNDLE/tty.out")"
 }

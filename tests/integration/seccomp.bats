@@ -273,7 +273,13 @@ start_listener() {
                    {names: ["sched_yield"], action: "SCMP_ACT_ERRNO", errnoRet: 42}]}' --arg s "$SOCK"
     set_probe syscall=110 syscall=24 syscall=39
     nook create "$ID" >"$BUNDLE/create.out" 2>&1 </dev/null
-    # loaded before READY: the listener has it once create returns
+    # loaded before READY, so the fd was sent during create; the listener
+    # writes what it got on its own time: wait for a whole JSON document
+    local i
+    for ((i = 0; i < 200; i++)); do
+        jq -e . "$OUT" >/dev/null 2>&1 && break
+        sleep 0.05
+    done
     [ -s "$OUT" ] || fail "listener got nothing during create: $(cat "$BUNDLE/listener.err")"
     local pid
     pid="$(container_pid "$ID")"

@@ -123,13 +123,7 @@ start_receiver() {
     SOCK="$BUNDLE/tty.sock"
     "$RECVTTY" "$SOCK" >"$BUNDLE/tty.out" 2>&1 &
     RECV_PID=$!
-    local i
-    # listening, not only bound (the file appears between bind and listen)
-    for ((i = 0; i < 500; i++)); do
-        awk -v s="$SOCK" '$8 == s && $4 == "00010000" { f = 1 } END { exit !f }' /proc/net/unix && return 0
-        sleep 0.02
-    done
-    fail "console socket listener did not start"
+    wait_unix_listening "$SOCK"
 }
 
 # run_on_console: create on the console socket, start, wait for the pty to close

@@ -20,25 +20,6 @@ teardown() {
 }
 
 # start_receiver [INPUT]: a console-socket listener writing to $BUNDLE/tty.out
-start_receiver() {
-    "$RECVTTY" "$SOCK" "$@" >"$BUNDLE/tty.out" 2>&1 &
-    RECV_PID=$!
-    local i
-    for ((i = 0; i < 100; i++)); do
-        [ -S "$SOCK" ] && return 0
-        sleep 0.02
-    done
-    fail "console socket listener did not start"
-}
-
-wait_receiver() {
-    local i
-    for ((i = 0; i < 250; i++)); do
-        kill -0 "$RECV_PID" 2>/dev/null || { wait "$RECV_PID"; RECV_PID=; return 0; }
-        sleep 0.02
-    done
-    fail "console output did not end: $(cat "$BUNDLE/tty.out")"
-}
 
 # create on the console socket, start, and wait until the pty closes
 run_on_console() {

@@ -24,25 +24,6 @@ start_container() {
     wait_for_status "$ID" running
 }
 
-start_receiver() {
-    "$RECVTTY" "$SOCK" "$@" >"$BUNDLE/tty.out" 2>&1 &
-    RECV_PID=$!
-    local i
-    for ((i = 0; i < 100; i++)); do
-        [ -S "$SOCK" ] && return 0
-        sleep 0.02
-    done
-    fail "console socket listener did not start"
-}
-
-wait_receiver() {
-    local i
-    for ((i = 0; i < 250; i++)); do
-        kill -0 "$RECV_PID" 2>/dev/null || { wait "$RECV_PID"; RECV_PID=; return 0; }
-        sleep 0.02
-    done
-    fail "console output did not end: $(cat "$BUNDLE/tty.out")"
-}
 
 # interactive INPUT-SCRIPT CMD...: run CMD under script(1) with rows 33 cols 99;
 # INPUT-SCRIPT is a shell snippet whose output is typed (it may sleep)
