@@ -45,23 +45,23 @@ kv() { # kv FILE KEY
     [ "$(v2 cgroup.freeze)" = 0 ]
     [ "$(kv cgroup.events frozen)" = 0 ]
     [ "$(container_status "$ID")" = running ]
-    wait_until 10 [ "$(counter)" -gt $((before + 2)) ]
+    wait_until 10 '[ "$(counter)" -gt $((before + 2)) ]'
 }
 
 @test "v2 kill --all empties the cgroup, also after init died; delete removes it" {
     update_config '.linux.namespaces |= map(select(.type != "pid"))'
     set_args sh -c 'sleep 100 & sleep 100 & exec sleep 100'
     nook run -d "$ID" </dev/null >/dev/null 2>&1
-    wait_until 10 [ "$(cg_procs | wc -l)" -eq 3 ]
+    wait_until 10 '[ "$(cg_procs | wc -l)" -eq 3 ]'
     run nook ps --format json "$ID"
     assert_success
     [ "$(echo "$output" | jq -r 'join(" ")')" = "$(cg_procs | tr '\n' ' ' | sed 's/ $//')" ]
     nook kill "$ID" KILL
     wait_for_status "$ID" stopped 10
-    wait_until 10 [ "$(cg_procs | wc -l)" -eq 2 ]
+    wait_until 10 '[ "$(cg_procs | wc -l)" -eq 2 ]'
     run nook kill --all "$ID" 9
     assert_success
-    wait_until 10 [ -z "$(cg_procs)" ]
+    wait_until 10 '[ -z "$(cg_procs)" ]'
     [ "$(kv cgroup.events populated)" = 0 ]
     local dir
     dir="$(cg_dir -)"
@@ -134,7 +134,7 @@ kv() { # kv FILE KEY
     wait_for_file "$ROOTFS/tmp/rc" 30
     [ "$(cat "$ROOTFS/tmp/rc")" = 137 ]
     [ "$(kv memory.events oom_kill)" -ge 1 ]
-    wait_until 10 grep -qx "{\"type\":\"oom\",\"id\":\"$ID\"}" "$BUNDLE/events.out"
+    wait_until 10 'grep -qx "{\"type\":\"oom\",\"id\":\"$ID\"}" "$BUNDLE/events.out"'
     kill "$events_pid"
     wait "$events_pid" || true
     run nook update --pids-limit 2 "$ID"
@@ -146,7 +146,7 @@ kv() { # kv FILE KEY
     update_config '.linux.resources = {"memory": {"limit": 134217728}, "pids": {"limit": 30}}'
     set_args sh -c 'sleep 100 & exec sleep 100'
     nook run -d "$ID" </dev/null >/dev/null 2>&1
-    wait_until 10 [ "$(cg_procs | wc -l)" -eq 2 ]
+    wait_until 10 '[ "$(cg_procs | wc -l)" -eq 2 ]'
     local u0 u1
     u0="$(kv cpu.stat usage_usec)"
     run nook events --stats "$ID"

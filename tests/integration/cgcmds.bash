@@ -60,12 +60,13 @@ add_applets() {
     done
 }
 
-# wait_until SECS CMD...: CMD succeeds within SECS.
+# wait_until SECS 'CMD': CMD (a shell expression, evaluated afresh each try:
+# quote it so a $(...) in it runs every time, not once) succeeds within SECS.
 wait_until() {
     local secs="$1" i
     shift
     for ((i = 0; i < secs * 20; i++)); do
-        "$@" && return 0
+        eval "$*" 2>/dev/null && return 0
         sleep 0.05
     done
     fail "not true within ${secs}s: $*"

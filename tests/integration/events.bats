@@ -18,7 +18,7 @@ teardown() {
     update_config '.linux.resources = {"memory": {"limit": 134217728}, "pids": {"limit": 30}}'
     set_args sh -c 'sleep 100 & exec sleep 100'
     nook run -d "$ID" </dev/null >/dev/null 2>&1
-    wait_until 5 [ "$(cg_procs | wc -l)" -eq 2 ]
+    wait_until 5 '[ "$(cg_procs | wc -l)" -eq 2 ]'
     local acct0 acct1
     acct0="$(cg_read cpuacct cpuacct.usage)"
     run nook events --stats "$ID"

@@ -22,10 +22,10 @@ use_host_pidns() {
 @test "kill --all KILL leaves cgroup.procs empty" {
     set_args sh -c 'sleep 100 & sleep 100 & exec sleep 100'
     nook run -d "$ID" </dev/null >/dev/null 2>&1
-    wait_until 5 [ "$(cg_procs | wc -l)" -eq 3 ]
+    wait_until 5 '[ "$(cg_procs | wc -l)" -eq 3 ]'
     run nook kill --all "$ID" 9
     assert_success
-    wait_until 5 [ -z "$(cg_procs)" ]
+    wait_until 5 '[ -z "$(cg_procs)" ]'
     wait_for_status "$ID" stopped
 }
 
@@ -34,27 +34,27 @@ use_host_pidns() {
     # children that report the signal they got
     set_args sh -c 'for i in 1 2; do (trap "echo term >> /tmp/got; exit 0" TERM; sleep 100 & wait) & done; trap "echo init >> /tmp/got; exit 0" TERM; sleep 100 & wait'
     nook run -d "$ID" </dev/null >/dev/null 2>&1
-    wait_until 5 [ "$(cg_procs | wc -l)" -ge 5 ]
+    wait_until 5 '[ "$(cg_procs | wc -l)" -ge 5 ]'
     run nook kill --all "$ID" TERM
     assert_success
-    wait_until 5 [ "$(grep -c . "$ROOTFS/tmp/got" 2>/dev/null)" = 3 ]
+    wait_until 5 '[ "$(grep -c . "$ROOTFS/tmp/got" 2>/dev/null)" = 3 ]'
     [ "$(grep -c term "$ROOTFS/tmp/got")" = 2 ]
     nook kill --all "$ID" KILL
-    wait_until 5 [ -z "$(cg_procs)" ]
+    wait_until 5 '[ -z "$(cg_procs)" ]'
 }
 
 @test "kill --all after init died still empties the cgroup" {
     use_host_pidns
     set_args sh -c 'sleep 100 & sleep 100 & exec sleep 100'
     nook run -d "$ID" </dev/null >/dev/null 2>&1
-    wait_until 5 [ "$(cg_procs | wc -l)" -eq 3 ]
+    wait_until 5 '[ "$(cg_procs | wc -l)" -eq 3 ]'
     nook kill "$ID" KILL
     wait_for_status "$ID" stopped
     # init is gone, its two children are still in the cgroup
-    wait_until 5 [ "$(cg_procs | wc -l)" -eq 2 ]
+    wait_until 5 '[ "$(cg_procs | wc -l)" -eq 2 ]'
     run nook kill --all "$ID" 9
     assert_success
-    wait_until 5 [ -z "$(cg_procs)" ]
+    wait_until 5 '[ -z "$(cg_procs)" ]'
     run nook delete "$ID"
     assert_success
     assert_no_leftovers
@@ -64,7 +64,7 @@ use_host_pidns() {
     use_host_pidns
     set_args sh -c 'sleep 100 & exec sleep 100'
     nook run -d "$ID" </dev/null >/dev/null 2>&1
-    wait_until 5 [ "$(cg_procs | wc -l)" -eq 2 ]
+    wait_until 5 '[ "$(cg_procs | wc -l)" -eq 2 ]'
     local left dir
     dir="$(cg_dir pids)"
     nook kill "$ID" KILL
@@ -81,7 +81,7 @@ use_host_pidns() {
 @test "delete --force of a running container with children removes its cgroup" {
     set_args sh -c 'sleep 100 & sleep 100 & exec sleep 100'
     nook run -d "$ID" </dev/null >/dev/null 2>&1
-    wait_until 5 [ "$(cg_procs | wc -l)" -eq 3 ]
+    wait_until 5 '[ "$(cg_procs | wc -l)" -eq 3 ]'
     local dir
     dir="$(cg_dir pids)"
     run nook delete --force "$ID"

@@ -52,7 +52,7 @@ freezer_state() {
     assert_success
     [ "$(container_status "$ID")" = running ]
     cg_v2 || [ "$(freezer_state)" = THAWED ]
-    wait_until 5 [ "$(counter)" -gt $((frozen + 2)) ]
+    wait_until 5 '[ "$(counter)" -gt $((frozen + 2)) ]'
 }
 
 @test "pause twice, resume a running container, pause a stopped one: runc's errors" {

@@ -9,7 +9,7 @@ setup() {
     setup_bundle
     set_args sh -c 'sleep 100 & sleep 100 & exec sleep 100'
     nook run -d "$ID" </dev/null >/dev/null 2>&1
-    wait_until 5 [ "$(cg_procs | wc -l)" -eq 3 ]
+    wait_until 5 '[ "$(cg_procs | wc -l)" -eq 3 ]'
 }
 
 teardown() {
@@ -65,7 +65,7 @@ teardown() {
 @test "ps --format json of a stopped container with an empty cgroup is []" {
     nook kill --all "$ID" KILL
     wait_for_status "$ID" stopped
-    wait_until 5 [ -z "$(cg_procs)" ]
+    wait_until 5 '[ -z "$(cg_procs)" ]'
     run nook ps --format json "$ID"
     assert_success
     assert_output "[]"

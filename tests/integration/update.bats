@@ -53,7 +53,7 @@ start_allocator() {
     [ "$(cg_read pids pids.max)" = 4 ]
     touch "$ROOTFS/tmp/go"
     # the kernel counts the forks it refused
-    wait_until 10 [ "$(cg_read pids pids.events | awk '$1 == "max" { print $2 }')" -gt 0 ]
+    wait_until 10 '[ "$(cg_read pids pids.events | awk "\$1 == \"max\" { print \$2 }")" -gt 0 ]'
     [ "$(cg_read pids pids.current)" -le 4 ]
 }
 
