@@ -332,3 +332,10 @@ time.sleep(30)' "$NOOK" --root "$NOOK_ROOT" exec -d --pid-file "$BUNDLE/exec.pid
     done
     assert_equal "$n" 1
 }
+
+@test "exec: --no-subreaper is accepted and changes nothing, like runc" {
+    start_container
+    run nook exec --no-subreaper "$ID" /bin/nook-probe pid
+    assert_success
+    [ -n "$(probe_get pid)" ] || fail "no output: $output"
+}
