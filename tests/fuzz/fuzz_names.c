@@ -1,5 +1,6 @@
 /* libFuzzer: the small string parsers of the CLI and the config: container
- * ids, signal names/numbers, capability names and booleans. The input is one
+ * ids, signal names/numbers, capability names, booleans and exec's
+ * --user UID[:GID] ids. The input is one
  * NUL-terminated string for each. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -8,6 +9,7 @@
 
 #include "commands/args.h"
 #include "container.h"
+#include "exec.h"
 #include "process/internal.h"
 #include "util/signals.h"
 
@@ -29,6 +31,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)nk_cap_from_name(s, &cap);
     bool b;
     (void)nk_parse_bool(s, &b);
+    /* exec --user UID[:GID], as exec splits it */
+    uint32_t id;
+    char *colon = strchr(s, ':');
+    if (colon != NULL)
+        *colon = '\0';
+    (void)nk_parse_id(s, &id);
+    if (colon != NULL)
+        (void)nk_parse_id(colon + 1, &id);
     free(s);
     return 0;
 }
