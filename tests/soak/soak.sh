@@ -56,6 +56,16 @@ fds_of_run() {
     echo "$n"
 }
 
+# nook's open fds while a foreground exec waits for its process
+fds_of_exec() {
+    "$NOOK" --root "$ROOT" exec "$1" /bin/nook-probe sleep=1 </dev/null >/dev/null 2>&1 &
+    local pid=$! n=""
+    sleep 0.5
+    n="$(ls /proc/$pid/fd 2>/dev/null | wc -l)"
+    wait "$pid"
+    echo "$n"
+}
+
 passed=0
 failed=0
 check() { # NAME START END [SLACK]
@@ -95,6 +105,7 @@ if has_exec && [ "$EXECS" -gt 0 ]; then
     cpid="$("$NOOK" --root "$ROOT" state "$ID-x" | jq -r .pid)"
     e_rss_first=0 e_rss_last=0 e_errors=0 start=$SECONDS
     m0=$(our_mounts) c0=$(our_cgroups) t0=$(ls /proc/"$cpid"/task | wc -l)
+    e_fd0=$(fds_of_exec "$ID-x")
     for i in $(seq 1 "$EXECS"); do
         /usr/bin/time -f '%M' -o "$BUNDLE/rss" "$NOOK" --root "$ROOT" exec "$ID-x" /bin/true \
             </dev/null >/dev/null 2>"$BUNDLE/err" || { e_errors=$((e_errors + 1)); continue; }
@@ -102,10 +113,12 @@ if has_exec && [ "$EXECS" -gt 0 ]; then
         [ "$i" -le 10 ] && [ "$rss" -gt "$e_rss_first" ] && e_rss_first=$rss
         [ "$i" -gt $((EXECS - 10)) ] && [ "$rss" -gt "$e_rss_last" ] && e_rss_last=$rss
     done
+    e_fd1=$(fds_of_exec "$ID-x")
     zombies="$(ps --ppid "$cpid" -o stat= | grep -c '^Z')"
     echo "soak: $EXECS execs in $((SECONDS - start))s, $e_errors failed"
     check exec-errors 0 "$e_errors"
     check exec-maxrss-kb "$e_rss_first" "$e_rss_last" $((e_rss_first / 10))
+    check exec-nook-fds "$e_fd0" "$e_fd1"
     check exec-mounts-of-ours "$m0" "$(our_mounts)"
     check exec-cgroups-of-ours "$c0" "$(our_cgroups)"
     check exec-zombies 0 "$zombies"
