@@ -428,7 +428,7 @@ TEST(setup_rlimit_errors_name_the_limit)
     _cleanup_child_ child ch = CHILD_INIT;
 
     CHECK(child_start(&ch, run_setup, &p) == 0);
-    CHECK_STREQ(ch.msg, "setrlimit RLIMIT_NOFILE: Invalid argument");
+    CHECK_STREQ(ch.msg, "process.rlimits[0]: setrlimit RLIMIT_NOFILE: Invalid argument");
     child_finish(&ch);
 
     /* Raising the hard limit needs CAP_SYS_RESOURCE in our bounding set;
@@ -444,7 +444,7 @@ TEST(setup_rlimit_errors_name_the_limit)
     if (have_bounding_cap(24 /* CAP_SYS_RESOURCE */))
         CHECK_STREQ(ch.msg, "ok");
     else
-        CHECK_STREQ(ch.msg, "setrlimit RLIMIT_NOFILE: Operation not permitted");
+        CHECK_STREQ(ch.msg, "process.rlimits[0]: setrlimit RLIMIT_NOFILE: Operation not permitted");
     child_finish(&ch);
 }
 
