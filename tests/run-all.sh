@@ -17,7 +17,7 @@
 #              `all` includes it; NOOK_SKIP_VM=1 leaves it out (reported, not counted).
 # cgroupv2:    every tests/cgroupv2/*.bats (only meaningful inside that VM).
 # daemons-vm:  boots one VM like vm and runs `CORE=1 tests/run-all.sh daemons` inside (the
-#              daemons' core checks on pure cgroup v2, 7-12 min; not part of all).
+#              daemons' core checks on pure cgroup v2, 7-12 min; `all` runs it too).
 # With NOOK_ASAN set (make check sets build/asan/nook), both run a second time
 # under ASan+UBSan: unit binaries from build/asan-tests, bats against $NOOK_ASAN.
 # Prints a line per suite, the output of what failed, and as its LAST line exactly
@@ -288,6 +288,8 @@ all)
     run_bench_smoke
     run_daemons
     run_vm
+    # containerd and podman on cgroup v2 too: the core checks, one more boot
+    run_vm daemons "CORE=1"
     run_fuzz
     ;;
 esac
