@@ -161,17 +161,6 @@ teardown() {
     assert_output written
 }
 
-bad_input() {
-    write_default_config
-    update_config "$1"
-    run nook create "$ID" </dev/null
-    assert_failure
-    assert_output --partial "$2"
-    [ "${#lines[@]}" -eq 1 ] || fail "more than one line: $output"
-    [ ! -e "$NOOK_ROOT/$ID" ] || fail "state left behind"
-    assert_no_cgroup
-}
-
 @test "cgroupv2: bad input names the field and leaves nothing" {
     bad_input '.linux.resources.cpu = {"realtimeRuntime": 1000}' "linux.resources.cpu.realtimeRuntime"
     bad_input '.linux.resources.memory = {"swappiness": 10}' "linux.resources.memory.swappiness"

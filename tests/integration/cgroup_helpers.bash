@@ -55,3 +55,16 @@ with_kmsg() {
                                 "options": ["bind"]}]
         | .linux.resources.devices = [{"allow": false, "access": "rwm"}]'
 }
+
+# bad_input 'JQ' 'EXPECTED TEXT': create fails with one line naming the field,
+# and nothing is left: no state, no cgroup.
+bad_input() {
+    write_default_config
+    update_config "$1"
+    run nook create "$ID" </dev/null
+    assert_failure
+    assert_output --partial "$2"
+    [ "${#lines[@]}" -eq 1 ] || fail "more than one line: $output"
+    [ ! -e "$NOOK_ROOT/$ID" ] || fail "state left behind"
+    assert_no_cgroup
+}

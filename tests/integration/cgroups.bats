@@ -129,19 +129,6 @@ teardown() {
     rmdir /sys/fs/cgroup/*/nook-test 2>/dev/null || true
 }
 
-# bad_input 'JQ' 'EXPECTED TEXT': create fails with one line naming the field,
-# and nothing is left: no state, no cgroup.
-bad_input() {
-    write_default_config
-    update_config "$1"
-    run nook create "$ID" </dev/null
-    assert_failure
-    assert_output --partial "$2"
-    [ "${#lines[@]}" -eq 1 ] || fail "more than one line: $output"
-    [ ! -e "$NOOK_ROOT/$ID" ] || fail "state left behind"
-    assert_no_cgroup
-}
-
 @test "cgroups: bad input: negative and absurd values name their JSON path" {
     bad_input '.linux.resources.memory.limit = -5' "linux.resources.memory.limit"
     bad_input '.linux.resources.memory = {"limit": 1048576, "swap": 4096}' "linux.resources.memory.swap"
