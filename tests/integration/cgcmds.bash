@@ -60,18 +60,6 @@ add_applets() {
     done
 }
 
-# wait_until SECS 'CMD': CMD (a shell expression, evaluated afresh each try:
-# quote it so a $(...) in it runs every time, not once) succeeds within SECS.
-wait_until() {
-    local secs="$1" i
-    shift
-    for ((i = 0; i < secs * 20; i++)); do
-        eval "$*" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    fail "not true within ${secs}s: $*"
-}
-
 # snapshot CTRL FILE...: "file=value" lines, to show an update changed nothing.
 snapshot() {
     local ctrl="$1" f dir

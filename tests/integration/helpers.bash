@@ -217,6 +217,18 @@ wait_for_file() {
     fail "$path did not appear within ${secs}s"
 }
 
+# wait_until SECS 'CMD': CMD (a shell expression, evaluated afresh each try:
+# quote it so a $(...) in it runs every time, not once) succeeds within SECS.
+wait_until() {
+    local secs="$1" i
+    shift
+    for ((i = 0; i < secs * 20; i++)); do
+        eval "$*" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    fail "not true within ${secs}s: $*"
+}
+
 # pid_alive PID: the process exists and is not a zombie.
 pid_alive() {
     local state
