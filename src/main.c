@@ -8,6 +8,7 @@
 
 #include "cloned_binary.h"
 #include "commands/args.h"
+#include "cgroups/cgroups.h"
 #include "commands/commands.h"
 #include "log.h"
 #include "seccomp/seccomp.h"
@@ -233,6 +234,7 @@ int main(int argc, char **argv)
         print_global_help();
         return 0;
     }
+    nk_cgroup_set_state_root(ctx.root);
     /* the commands that put a nook process into a container's namespaces */
     const char *name = argv[cmd_index];
     if ((strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0) &&
