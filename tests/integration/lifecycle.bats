@@ -446,7 +446,7 @@ fake_pid_reuse() {
     for i in 1 2 3 4 5; do
         grep -qx "uid=0" "$BUNDLE/par.$i"
     done
-    [ -z "$(ls -A "$NOOK_ROOT" | grep -vx '\.seccomp-cache')" ]
+    [ -z "$(state_entries "$NOOK_ROOT")" ]
 }
 
 @test "process.oomScoreAdj is written for init before it runs" {
