@@ -86,8 +86,9 @@ kv() { # kv FILE KEY
     command -v strace >/dev/null || skip "strace is not installed"
     start_counter
     nook pause "$ID"
-    strace -f -qq -o "$BUNDLE/trace" -e trace=open,openat,openat2 \
-        "$NOOK" --root "$NOOK_ROOT" state "$ID" >"$BUNDLE/state.out"
+    # LeakSanitizer cannot run under ptrace
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -o "$BUNDLE/trace" \
+        -e trace=open,openat,openat2 "$NOOK" --root "$NOOK_ROOT" state "$ID" >"$BUNDLE/state.out"
     [ "$(jq -r .status "$BUNDLE/state.out")" = paused ]
     ! grep -Eq '"/proc/(self/|[0-9]+/)?(mounts|mountinfo|cgroups)"' "$BUNDLE/trace" ||
         fail "state scanned: $(grep -E '"/proc/' "$BUNDLE/trace")"
