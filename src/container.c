@@ -327,13 +327,23 @@ static int save_config_copy(const nk_state_dir *d, const char *config_path, nk_e
  * only an error when the config asks for limits. */
 static int create_cgroup(nk_context *ctx, nk_created *c, const char *id, nk_error **err)
 {
-    nk_error *e = NULL;
-    if (nk_cgroup_create(c->config, id, &c->cg, &e) == 0)
-        return 0;
     const oci_resources *r = &c->config->linux.resources;
     bool limits = c->config->linux.has_resources &&
                   (r->has_memory || r->has_cpu || r->has_pids_limit || r->has_blockio ||
                    r->n_hugepage_limits || r->n_rdma || r->unified.len);
+    if (ctx->cgroups_disabled) {
+        if (limits)
+            return nk_err(err, 0, "linux.resources: limits set, but cgroups are disabled "
+                                  "(--cgroup-manager=disabled)");
+        /* without a device cgroup only the nodes made in /dev (and CAP_MKNOD) bound it */
+        if (r->n_devices > 0)
+            nk_warn(ctx, "linux.resources.devices: not enforced, cgroups are disabled");
+        c->cg.clone_fd = -1;
+        return 0;
+    }
+    nk_error *e = NULL;
+    if (nk_cgroup_create(c->config, id, &c->cg, &e) == 0)
+        return 0;
     if (geteuid() != 0 && ctx->rootless != 0 && !limits &&
         (e->errnum == EACCES || e->errnum == EPERM || e->errnum == EROFS)) {
         nk_debug(ctx, "rootless: running without a cgroup: %s", nk_error_text(e));
