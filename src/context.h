@@ -1,5 +1,6 @@
 /* What one invocation knows: the parsed global flags and lazily discovered
- * host facts. Passed down explicitly; nook has no other mutable globals. */
+ * host facts. Passed down explicitly; the one other global is the state root
+ * the cgroup layout cache is kept in (nk_cgroup_set_state_root, set once). */
 #ifndef NOOK_CONTEXT_H
 #define NOOK_CONTEXT_H
 
