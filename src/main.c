@@ -92,6 +92,8 @@ static void print_global_help(void)
            "\"" NOOK_DEFAULT_ROOT "\")\n"
            "   --criu value        accepted for compatibility with runc, unused\n"
            "   --systemd-cgroup    use the systemd cgroup driver (not supported yet)\n"
+           "   --cgroup-manager value  'cgroupfs' (default), 'systemd' (not supported yet) or\n"
+           "                       'disabled': no cgroup, for configs without linux.resources\n"
            "   --rootless value    ignore cgroup permission errors: 'true', 'false' or 'auto' "
            "(default: \"auto\")\n"
            "   --help, -h          show help\n"
@@ -165,7 +167,7 @@ static int run_command(nk_context *ctx, int argc, char **argv, nk_error **err)
 static int parse_global(nk_context *ctx, int argc, char **argv, int *cmd_index, bool *version,
                         nk_error **err)
 {
-    const char *log_format = "text", *criu = NULL;
+    const char *log_format = "text", *criu = NULL, *manager = NULL;
     const nk_flag flags[] = {
         {"debug", NULL, NK_FLAG_BOOL, &ctx->debug, NULL, NULL},
         {"log", NULL, NK_FLAG_STRING, &ctx->log_path, NULL, NULL},
@@ -174,6 +176,7 @@ static int parse_global(nk_context *ctx, int argc, char **argv, int *cmd_index, 
         {"criu", NULL, NK_FLAG_STRING, &criu, NULL, NULL},
         {"systemd-cgroup", NULL, NK_FLAG_BOOL, &ctx->systemd_cgroup, NULL, NULL},
         {"rootless", NULL, NK_FLAG_TRISTATE, &ctx->rootless, NULL, NULL},
+        {"cgroup-manager", NULL, NK_FLAG_STRING, &manager, NULL, NULL},
         {"version", "v", NK_FLAG_BOOL, version, NULL, NULL},
         {0},
     };
@@ -187,6 +190,15 @@ static int parse_global(nk_context *ctx, int argc, char **argv, int *cmd_index, 
         ctx->log_format = NK_LOG_TEXT;
     else
         return nk_err(err, 0, "invalid log-format: %s", log_format);
+    if (manager == NULL || strcmp(manager, "cgroupfs") == 0)
+        ;
+    else if (strcmp(manager, "systemd") == 0)
+        ctx->systemd_cgroup = true;
+    else if (strcmp(manager, "disabled") == 0)
+        ctx->cgroups_disabled = true;
+    else
+        return nk_err(err, 0, "--cgroup-manager: unknown manager \"%s\" (cgroupfs, systemd, disabled)",
+                      manager);
     if (ctx->root[0] == '\0')
         return nk_err(err, 0, "--root must not be empty");
     /* The positionals are argv's tail in order: global parsing stops at the
