@@ -111,6 +111,9 @@ expected_exe_kind() {
 }
 
 @test "security: exec's processes in the container run from a read-only copy of nook" {
+    # the container runs nook's own binary: only a static one starts in the rootfs
+    ! readelf -l "$NOOK" | grep -q 'program interpreter' ||
+        skip "a dynamically linked nook (ASan) cannot start inside the test rootfs"
     start_container sleep=60
     # an image program "#!/proc/self/exe": the kernel runs what exec's process
     # runs at that moment, nook, which then blocks opening its log, a fifo
