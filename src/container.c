@@ -70,6 +70,10 @@ typedef struct nk_created {
     /* `run` without startContainer hooks: no exec.fifo, init goes straight
      * from the final GO to its execve */
     bool started;
+    /* no prestart/createRuntime hooks (their GO would be taken for this
+     * one): the final GO goes out while init sets up, so neither side waits
+     * for the other after READY */
+    bool early_go;
 } nk_created;
 
 static void created_release(nk_created *c)
@@ -205,6 +209,17 @@ static int place_in_cgroup(pid_t pid, void *arg, nk_error **err)
     return nk_cgroup_place(arg, pid, err);
 }
 
+/* State saved, pid file written, then GO: init never runs the user's
+ * program of a container nobody could find. */
+static int complete_create(nk_created *c, const nk_create_opts *o, const char *bundle,
+                           const char *rootfs, nk_error **err)
+{
+    if (save_initial_state(c, bundle, rootfs, err) < 0 ||
+        write_pid_file(o->pid_file, c->pid, err) < 0)
+        return -1;
+    return nk_sync_send(c->sync_fd, NK_SYNC_GO, 0, NULL, err);
+}
+
 /* Spawn init and wait until it reports READY (or its error). */
 static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, const char *bundle,
                       const char *rootfs, bool foreground, nk_error **err)
@@ -277,6 +292,8 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         ret = write_oom_score_adj(c->pid, &c->config->process, err);
     if (ret == 0)
         ret = nk_net_devices_move(c->pid, &c->config->linux, err);
+    if (ret == 0 && c->early_go)
+        ret = complete_create(c, o, bundle, rootfs, err);
     if (ret == 0)
         ret = wait_ready(c, o->id, bundle, sync[0], err);
     NK_FAULT_POINT("create.after_ready");
@@ -333,8 +350,9 @@ static int create_cgroup(nk_context *ctx, nk_created *c, const char *id, nk_erro
                    r->n_hugepage_limits || r->n_rdma || r->unified.len);
     if (ctx->cgroups_disabled) {
         if (limits)
-            return nk_err(err, 0, "linux.resources: limits set, but cgroups are disabled "
-                                  "(--cgroup-manager=disabled)");
+            return nk_err(err, 0,
+                          "linux.resources: limits set, but cgroups are disabled "
+                          "(--cgroup-manager=disabled)");
         /* without a device cgroup only the nodes made in /dev (and CAP_MKNOD) bound it */
         if (r->n_devices > 0)
             nk_warn(ctx, "linux.resources.devices: not enforced, cgroups are disabled");
@@ -449,11 +467,10 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     if (!c->cg.created)
         unlinkat(c->dir.fd, NK_CGROUP_RECORD, 0);
     NK_FAULT_POINT("create.after_cgroup");
+    c->early_go = c->config->hooks.prestart.len + c->config->hooks.create_runtime.len == 0;
     if (save_config_copy(&c->dir, config_path, err) < 0 ||
         spawn_init(ctx, o, c, bundle, rootfs, foreground, err) < 0 ||
-        save_initial_state(c, bundle, rootfs, err) < 0 ||
-        write_pid_file(o->pid_file, c->pid, err) < 0 ||
-        nk_sync_send(c->sync_fd, NK_SYNC_GO, 0, NULL, err) < 0) {
+        (!c->early_go && complete_create(c, o, bundle, rootfs, err) < 0)) {
         abort_create(c);
         return -1;
     }

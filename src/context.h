@@ -15,8 +15,8 @@ typedef struct nk_context {
     bool debug;
     bool systemd_cgroup;
     bool cgroups_disabled; /* --cgroup-manager=disabled (crun's flag) */
-    int rootless; /* -1 auto, 0 false, 1 true */
-    int log_fd;   /* -1: stderr only */
+    int rootless;          /* -1 auto, 0 false, 1 true */
+    int log_fd;            /* -1: stderr only */
 } nk_context;
 
 #endif

@@ -197,7 +197,8 @@ static int parse_global(nk_context *ctx, int argc, char **argv, int *cmd_index, 
     else if (strcmp(manager, "disabled") == 0)
         ctx->cgroups_disabled = true;
     else
-        return nk_err(err, 0, "--cgroup-manager: unknown manager \"%s\" (cgroupfs, systemd, disabled)",
+        return nk_err(err, 0,
+                      "--cgroup-manager: unknown manager \"%s\" (cgroupfs, systemd, disabled)",
                       manager);
     if (ctx->root[0] == '\0')
         return nk_err(err, 0, "--root must not be empty");
