@@ -49,6 +49,8 @@ typedef struct exec_child {
     const int *host_fds; /* nook's fds the child must not keep */
     size_t n_host_fds;
     const nk_seccomp_prog *seccomp; /* compiled linux.seccomp, NULL without */
+    nk_cgroup_join *cgroup;         /* NULL: the container has no cgroup of nook's */
+    bool cloned_in;                 /* clone3 put C1 into the cgroup2 part */
 } exec_child;
 
 static bool in_userns(const oci_config *c)
@@ -111,6 +113,10 @@ static _Noreturn void c1_main(exec_child *x, int parent_end)
     nk_error *err = NULL;
     nk_sync_msg msg;
     close(parent_end);
+    /* into the container's cgroup first, so C2 and all it starts are born
+     * there; the join's fds are closed before any namespace is joined */
+    if (x->cgroup != NULL && nk_cgroup_join_self(x->cgroup, x->cloned_in, &err) < 0)
+        goto fail;
     if (nk_sync_expect(x->sync_fd, NK_SYNC_GO, &msg, &err) < 0 ||
         nk_ns_join_process(x->target, x->target_pidfd, &err) < 0)
         goto fail;
@@ -189,17 +195,26 @@ static int cgroup_sub(const nk_state *s, const nk_exec_opts *o, const char **sub
 }
 
 /* C1, and so C2 and everything it starts, is in the container's cgroup
- * before it runs anything: cloned into it (v2) or moved before GO. */
-static pid_t fork_into_cgroup(int cgroup_fd)
+ * before it runs anything: cloned into the cgroup2 part, and it moves
+ * itself into the v1 hierarchies (and into cgroup2 when clone3 can't) as
+ * its first step. */
+static pid_t fork_into_cgroup(exec_child *x)
 {
-    if (cgroup_fd < 0)
+    x->cloned_in = false;
+    if (x->cgroup == NULL || x->cgroup->clone_fd < 0)
         return fork();
     struct clone_args a;
     memset(&a, 0, sizeof(a));
     a.flags = CLONE_INTO_CGROUP;
     a.exit_signal = SIGCHLD;
-    a.cgroup = (uint64_t)cgroup_fd;
-    return (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+    a.cgroup = (uint64_t)x->cgroup->clone_fd;
+    x->cloned_in = true;
+    pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof(a));
+    if (pid < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL)) {
+        x->cloned_in = false; /* before 5.7 */
+        pid = fork();
+    }
+    return pid;
 }
 
 /* linux.seccomp.listenerPath gets the notify fd of the exec'd process with
@@ -288,9 +303,9 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
         console_fd = sp[1];
     }
     const char *sub = NULL;
-    _cleanup_close_ int cgroup_fd = -1;
+    _cleanup_(nk_cgroup_join_close) nk_cgroup_join cg = {.clone_fd = -1, .v2_procs_fd = -1};
     if (cgroup_sub(s, o, &sub, err) < 0 ||
-        (s->cgroup_path != NULL && nk_cgroup_clone_fd(s->cgroup_path, sub, &cgroup_fd, err) < 0))
+        (s->cgroup_path != NULL && nk_cgroup_join_open(s->cgroup_path, sub, &cg, err) < 0))
         return -1;
     _cleanup_(nk_seccomp_prog_clear) nk_seccomp_prog seccomp = {0};
     if (cfg->linux.has_seccomp &&
@@ -299,7 +314,7 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
     int sync[2];
     if (nk_sync_pair(sync, err) < 0)
         return -1;
-    int host_fds[] = {d->fd, ctx->log_fd, sync[0], target_pidfd, console_peer, cgroup_fd};
+    int host_fds[] = {d->fd, ctx->log_fd, sync[0], target_pidfd, console_peer};
     exec_child x = {
         .config = cfg,
         .id = o->id,
@@ -312,8 +327,9 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
         .host_fds = host_fds,
         .n_host_fds = sizeof(host_fds) / sizeof(host_fds[0]),
         .seccomp = cfg->linux.has_seccomp ? &seccomp : NULL,
+        .cgroup = s->cgroup_path != NULL ? &cg : NULL,
     };
-    r->c1 = fork_into_cgroup(cgroup_fd);
+    r->c1 = fork_into_cgroup(&x);
     if (r->c1 < 0) {
         close(sync[0]);
         close(sync[1]);
@@ -323,12 +339,9 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
         c1_main(&x, sync[0]);
     close(sync[1]);
     nk_closep(&console_fd);
+    nk_cgroup_join_close(&cg);
     NK_FAULT_POINT("exec.after_clone");
-    int ret = 0;
-    if (s->cgroup_path != NULL && cgroup_fd < 0)
-        ret = nk_cgroup_enter(s->cgroup_path, sub, r->c1, err);
-    if (ret == 0)
-        ret = nk_sync_send(sync[0], NK_SYNC_GO, 0, NULL, err);
+    int ret = nk_sync_send(sync[0], NK_SYNC_GO, 0, NULL, err);
     if (ret < 0)
         kill(r->c1, SIGKILL);
     if (ret == 0)

@@ -1,5 +1,6 @@
 /* The public cgroup interface: pick the driver for this host and run it. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -119,33 +120,68 @@ int nk_cgroup_destroy(const char *cgroup_path, nk_error **err)
     return ret;
 }
 
-int nk_cgroup_enter(const char *cgroup_path, const char *sub, pid_t pid, nk_error **err)
+static int open_for_write(const char *dir, const char *file, nk_error **err)
 {
+    _cleanup_free_ char *p = xasprintf("%s/%s", dir, file);
+    int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+    if (fd < 0)
+        return nk_err(err, errno, "open `%s`", p);
+    return fd;
+}
+
+int nk_cgroup_join_open(const char *cgroup_path, const char *sub, nk_cgroup_join *j, nk_error **err)
+{
+    memset(j, 0, sizeof(*j));
+    j->clone_fd = j->v2_procs_fd = -1;
     if (check_sub(sub, err) < 0)
         return -1;
     nk_cg_layout l;
     int ret = nk_cg_layout_get(&l, err);
-    if (ret == 0) {
-        _cleanup_free_ char *p = nk_cg_join("", cgroup_path, sub);
-        ret = nk_cg_driver_for(&l)->enter(&l, p, pid, err);
+    _cleanup_free_ char *p = nk_cg_join("", cgroup_path, sub);
+    if (ret == 0 && l.unified != NULL) {
+        _cleanup_free_ char *dir = nk_cg_v2_dir(&l, p);
+        if ((j->clone_fd = nk_cg_open(dir, err)) < 0 ||
+            (j->v2_procs_fd = open_for_write(dir, "cgroup.procs", err)) < 0)
+            ret = -1;
+    }
+    if (ret == 0 && l.n_hiers > 0)
+        j->tasks_fds = xcalloc(l.n_hiers, sizeof(int));
+    for (size_t i = 0; ret == 0 && i < l.n_hiers; i++) {
+        _cleanup_free_ char *dir = nk_cg_join(l.hiers[i].mount, p, NULL);
+        if ((j->tasks_fds[i] = open_for_write(dir, "tasks", err)) < 0)
+            ret = -1;
+        else
+            j->n_tasks++;
     }
     nk_cg_layout_clear(&l);
+    if (ret < 0)
+        nk_cgroup_join_close(j);
     return ret;
 }
 
-int nk_cgroup_clone_fd(const char *cgroup_path, const char *sub, int *fd, nk_error **err)
+int nk_cgroup_join_self(nk_cgroup_join *j, bool cloned_in, nk_error **err)
 {
-    *fd = -1;
-    if (check_sub(sub, err) < 0)
-        return -1;
-    nk_cg_layout l;
-    int ret = nk_cg_layout_get(&l, err);
-    if (ret == 0) {
-        _cleanup_free_ char *p = nk_cg_join("", cgroup_path, sub);
-        ret = nk_cg_driver_for(&l)->clone_fd(&l, p, fd, err);
-    }
-    nk_cg_layout_clear(&l);
-    return ret;
+    /* "0" is the writer itself: the kernel then moves one task and skips
+     * the global threadgroup lock whose write side waits for an RCU grace
+     * period (milliseconds) */
+    for (size_t i = 0; i < j->n_tasks; i++)
+        if (write(j->tasks_fds[i], "0", 1) < 0)
+            return nk_err(err, errno, "join the container's cgroup (v1 hierarchy %zu)", i);
+    if (!cloned_in && j->v2_procs_fd >= 0 && write(j->v2_procs_fd, "0", 1) < 0)
+        return nk_err(err, errno, "join the container's cgroup (cgroup2)");
+    nk_cgroup_join_close(j);
+    return 0;
+}
+
+void nk_cgroup_join_close(nk_cgroup_join *j)
+{
+    nk_closep(&j->clone_fd);
+    nk_closep(&j->v2_procs_fd);
+    for (size_t i = 0; i < j->n_tasks; i++)
+        nk_closep(&j->tasks_fds[i]);
+    free(j->tasks_fds);
+    j->tasks_fds = NULL;
+    j->n_tasks = 0;
 }
 
 int nk_cgroup_update(const char *cgroup_path, const oci_resources *r, nk_error **err)

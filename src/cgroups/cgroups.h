@@ -55,14 +55,26 @@ int nk_cgroup_destroy(const char *cgroup_path, nk_error **err);
 
 /* ---------- joining (exec) ---------- */
 
-/* Move pid into the container's cgroup, or into its sub-cgroup `sub`
- * (exec --cgroup; NULL for none), in every hierarchy (all v1 controllers on
- * v1/hybrid). `sub` must be relative and without "..". */
-int nk_cgroup_enter(const char *cgroup_path, const char *sub, pid_t pid, nk_error **err);
-/* *fd = a directory fd usable with clone3(CLONE_INTO_CGROUP) for the
- * container's cgroup (or its `sub`), or -1 when the host can't (v1/hybrid):
- * then the caller uses nk_cgroup_enter before releasing the child. */
-int nk_cgroup_clone_fd(const char *cgroup_path, const char *sub, int *fd, nk_error **err);
+/* What a new process needs to join a running container's cgroup, or its
+ * sub-cgroup `sub` (exec --cgroup; NULL for none; relative, without ".."),
+ * in every hierarchy: clone_fd for clone3(CLONE_INTO_CGROUP) into the
+ * cgroup2 part (pure v2, and the cgroup2 mount of a hybrid host), -1 when
+ * there is none; the `tasks` files of the v1 hierarchies and the cgroup2
+ * cgroup.procs (the fallback when clone3 can't), open for writing. */
+typedef struct nk_cgroup_join {
+    int clone_fd;
+    int v2_procs_fd;
+    int *tasks_fds;
+    size_t n_tasks;
+} nk_cgroup_join;
+
+int nk_cgroup_join_open(const char *cgroup_path, const char *sub, nk_cgroup_join *j,
+                        nk_error **err);
+/* In the (single-threaded) child, before it runs anything else: move itself
+ * into every hierarchy (cloned_in: clone3 put it in the cgroup2 one), then
+ * close every fd of j. */
+int nk_cgroup_join_self(nk_cgroup_join *j, bool cloned_in, nk_error **err);
+void nk_cgroup_join_close(nk_cgroup_join *j);
 
 /* ---------- resources ---------- */
 

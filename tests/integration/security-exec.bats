@@ -45,23 +45,60 @@ start_container() {
     local out
     out="$(cat "$BUNDLE/init.out")"
     [[ "$out" == *"attack.exe="* ]] || fail "the attacker never saw a nook process (test ineffective): $out"
-    # what it saw is the sealed copy, not the host binary
-    [[ "$(probe_get attack.exe "$out")" == "/memfd:nook"* ]] || fail "nook ran from its host binary: $out"
+    # what it saw is the read-only copy, not the host binary
+    local exe
+    exe="$(probe_get attack.exe "$out")"
+    [[ "$exe" == "/memfd:nook"* || "$exe" == "/$(basename "$NOOK")" ]] ||
+        fail "nook ran from its host binary: $out"
     [ "$(probe_get attack.write "$out")" != OK ] || fail "the attacker wrote nook's binary: $out"
     assert_equal "$(sha256sum <"$NOOK")" "$before"
 }
 
-@test "security: nook's processes in the container run from a sealed memfd copy" {
+# What /proc/<pid>/exe of a nook process is: "overlay-ro" (a read-only
+# overlayfs: opening it for writing fails with EROFS), "memfd-sealed" (seal,
+# shrink, grow and write seals), or what else it is.
+exe_kind() {
+    python3 - "/proc/$1/exe" <<'PY'
+import errno, fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+try:
+    seals = fcntl.fcntl(fd, 1034)  # F_GET_SEALS
+except OSError:
+    seals = -1
+if seals >= 0:
+    print("memfd-sealed" if seals & 15 == 15 else "memfd-unsealed")
+    sys.exit()
+st = os.statvfs("/proc/self/fd/%d" % fd)
+try:
+    os.close(os.open(sys.argv[1], os.O_WRONLY))
+    print("writable")
+except OSError as e:
+    print("overlay-ro" if e.errno == errno.EROFS and st.f_flag & os.ST_RDONLY else
+          "open-for-write:" + errno.errorcode[e.errno])
+PY
+}
+
+# root on a kernel with overlayfs "lowerdir+" (6.8+): the overlay, else the memfd
+expected_exe_kind() {
+    local major minor
+    IFS=. read -r major minor _ <<<"$(uname -r)"
+    if [ "$(id -u)" = 0 ] && { [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 8 ]; }; } &&
+        grep -qw overlay /proc/filesystems; then
+        echo overlay-ro
+    else
+        echo memfd-sealed
+    fi
+}
+
+@test "security: nook's processes in the container run from a read-only copy of nook" {
     # a created container's init is still nook, waiting for start
     set_probe sleep=60
     nook create "$ID" </dev/null >/dev/null 2>&1
     local pid
     pid="$(container_pid "$ID")"
-    [[ "$(readlink "/proc/$pid/exe")" == "/memfd:nook"* ]] || fail "init runs $(readlink "/proc/$pid/exe")"
-    # F_GET_SEALS: seal, shrink, grow and write (1|2|4|8) are all set
-    run python3 -c 'import fcntl, os, sys; print(fcntl.fcntl(os.open(sys.argv[1], os.O_RDONLY), 1034) & 15)' "/proc/$pid/exe"
-    assert_success
-    assert_equal "$output" 15
+    [ "$(readlink -f "/proc/$pid/exe")" != "$(readlink -f "$NOOK")" ] ||
+        fail "init runs the host binary $(readlink "/proc/$pid/exe")"
+    assert_equal "$(exe_kind "$pid")" "$(expected_exe_kind)"
     nook start "$ID"
     # an image whose program is "#!/proc/self/exe" does not get nook's binary
     printf '#!/proc/self/exe\n' >"$ROOTFS/bin/evil"
@@ -71,6 +108,65 @@ start_container() {
     run nook exec "$ID" /bin/evil
     assert_failure
     assert_equal "$(sha256sum <"$NOOK")" "$before"
+}
+
+@test "security: exec's processes in the container run from a read-only copy of nook" {
+    # the container runs nook's own binary: only a static one starts in the rootfs
+    ! readelf -l "$NOOK" | grep -q 'program interpreter' ||
+        skip "a dynamically linked nook (ASan) cannot start inside the test rootfs"
+    start_container sleep=60
+    # an image program "#!/proc/self/exe": the kernel runs what exec's process
+    # runs at that moment, nook, which then blocks opening its log, a fifo
+    # nobody reads: /proc/<pid>/exe is what the container got
+    mkfifo "$ROOTFS/hold"
+    printf '#!/proc/self/exe --root\n' >"$ROOTFS/bin/evil"
+    chmod +x "$ROOTFS/bin/evil"
+    nook exec -d "$ID" /bin/evil --log /hold state x </dev/null >/dev/null 2>&1
+    local pid="" i
+    for ((i = 0; i < 100; i++)); do
+        pid="$(pgrep -f -- '^/proc/self/exe --root /bin/evil --log /hold' | head -1)" && break
+        sleep 0.05
+    done
+    [ -n "$pid" ] || fail "the exec'd nook never appeared"
+    [ "$(readlink -f "/proc/$pid/exe")" != "$(readlink -f "$NOOK")" ] ||
+        fail "exec's process runs the host binary $(readlink "/proc/$pid/exe")"
+    assert_equal "$(exe_kind "$pid")" "$(expected_exe_kind)"
+    # nor through its memory mappings of the binary (overlayfs maps the lower
+    # file: /proc/<pid>/map_files must still not give a writable host file)
+    run python3 - "$pid" "$(readlink "/proc/$pid/exe")" <<'PY'
+import os, sys
+d = "/proc/%s/map_files" % sys.argv[1]
+seen = 0
+for e in os.listdir(d):
+    if os.readlink(os.path.join(d, e)) != sys.argv[2]:
+        continue
+    seen += 1
+    try:
+        os.close(os.open(os.path.join(d, e), os.O_WRONLY))
+        print("writable: " + e)
+    except OSError:
+        pass
+print("mappings=%d" % seen)
+PY
+    assert_success
+    [[ "$output" != *writable* ]] || fail "a mapping of nook is writable: $output"
+    [[ "$output" != "mappings=0" ]] || fail "no mapping of nook seen (test ineffective)"
+    kill -9 "$pid"
+}
+
+@test "security: without an overlay of its directory, nook re-executes from a sealed memfd" {
+    # nook started from an unsealed memfd has no directory to overlay
+    set_probe sleep=60
+    python3 -c 'import os, sys
+fd = os.memfd_create("nook-unsealed", 0)
+os.write(fd, open(sys.argv[1], "rb").read())
+os.execv("/proc/self/fd/%d" % fd, ["nook"] + sys.argv[2:])' "$NOOK" --root "$NOOK_ROOT" create \
+        --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+    local pid
+    pid="$(container_pid "$ID")"
+    [[ "$(readlink "/proc/$pid/exe")" == "/memfd:nook (deleted)" ]] ||
+        fail "init runs $(readlink "/proc/$pid/exe")"
+    assert_equal "$(exe_kind "$pid")" memfd-sealed
 }
 
 @test "security: the exec'd process sees only fds 0-2, also with --log and a console of nook's" {
