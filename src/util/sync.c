@@ -1,6 +1,7 @@
 #include "util/sync.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -87,9 +88,16 @@ int nk_sync_recv(int fd, nk_sync_msg *msg, nk_error **err)
         .msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)};
     ssize_t n;
     msg->fd = -1;
-    do
+    /* a peer that exits with a message of ours unread leaves ECONNRESET
+     * pending, reported before what it sent last (its error): reading the
+     * error clears it, the next recvmsg gets the message */
+    bool reset_seen = false;
+    for (;;) {
         n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
+        if (n >= 0 || (errno != EINTR && (errno != ECONNRESET || reset_seen)))
+            break;
+        reset_seen = reset_seen || errno == ECONNRESET;
+    }
     if (n < 0)
         return nk_err(err, errno, "sync receive");
     int passed = n > 0 ? take_fd(&mh) : -1;
