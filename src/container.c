@@ -204,9 +204,14 @@ static int wait_ready(const nk_created *c, const char *id, const char *bundle, i
     }
 }
 
-static int place_in_cgroup(pid_t pid, void *arg, nk_error **err)
+/* In init, first thing: cloned into the cgroup2 part (when there is one),
+ * it moves itself into the v1 hierarchies. A task moving itself skips the
+ * kernel's global threadgroup lock, whose write side waits for an RCU grace
+ * period (milliseconds) when the runtime moves another process. */
+static int join_cgroup(void *arg, nk_error **err)
 {
-    return nk_cgroup_place(arg, pid, err);
+    nk_cgroup_join *j = arg;
+    return nk_cgroup_join_self(j, j->clone_fd >= 0, err);
 }
 
 /* State saved, pid file written, then GO: init never runs the user's
@@ -278,15 +283,16 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         .arg = &ic,
         .sync_parent = sync[0],
         .sync_child = sync[1],
-        .cgroup_fd = c->cg.clone_fd,
-        .before_go = c->cg.path != NULL ? place_in_cgroup : NULL,
-        .before_go_arg = &c->cg,
+        .cgroup_fd = c->cg.join.clone_fd,
+        .child_first = c->cg.path != NULL ? join_cgroup : NULL,
+        .child_first_arg = &c->cg.join,
     };
     int ret = nk_ns_spawn(&sp, err);
     NK_FAULT_POINT("create.after_spawn");
     c->pid = sp.pid;
     c->pidfd = NK_TAKE_FD(sp.pidfd);
     nk_spawn_release(&sp);
+    nk_cgroup_join_close(&c->cg.join); /* init has its own copies */
     close(sync[1]);
     if (ret == 0)
         ret = write_oom_score_adj(c->pid, &c->config->process, err);
@@ -356,7 +362,7 @@ static int create_cgroup(nk_context *ctx, nk_created *c, const char *id, nk_erro
         /* without a device cgroup only the nodes made in /dev (and CAP_MKNOD) bound it */
         if (r->n_devices > 0)
             nk_warn(ctx, "linux.resources.devices: not enforced, cgroups are disabled");
-        c->cg.clone_fd = -1;
+        c->cg.join.clone_fd = c->cg.join.v2_procs_fd = -1;
         return 0;
     }
     nk_error *e = NULL;
@@ -367,7 +373,7 @@ static int create_cgroup(nk_context *ctx, nk_created *c, const char *id, nk_erro
         nk_debug(ctx, "rootless: running without a cgroup: %s", nk_error_text(e));
         nk_error_free(e);
         nk_cgroup_release(&c->cg);
-        c->cg.clone_fd = -1;
+        c->cg.join.clone_fd = c->cg.join.v2_procs_fd = -1;
         return 0;
     }
     *err = e;
@@ -416,6 +422,7 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
 {
     memset(c, 0, sizeof(*c));
     c->dir.fd = c->pidfd = c->sync_fd = c->tty_master = -1;
+    c->cg.join.clone_fd = c->cg.join.v2_procs_fd = -1;
     c->ctx = ctx;
     if (nk_validate_id(o->id, err) < 0)
         return -1;

@@ -57,10 +57,47 @@ static int check_sub(const char *sub, nk_error **err)
     return check_components(sub, "sub-cgroup", err);
 }
 
+static int open_for_write(const char *dir, const char *file, nk_error **err)
+{
+    _cleanup_free_ char *p = xasprintf("%s/%s", dir, file);
+    int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+    if (fd < 0)
+        return nk_err(err, errno, "open `%s`", p);
+    return fd;
+}
+
+/* The fds are opened here, by the runtime: the kernel checks a migration
+ * against the credentials the file was opened with, so a child that has
+ * entered a user namespace can still move itself. */
+static int join_open(const nk_cg_layout *l, const char *path, nk_cgroup_join *j, nk_error **err)
+{
+    memset(j, 0, sizeof(*j));
+    j->clone_fd = j->v2_procs_fd = -1;
+    int ret = 0;
+    if (l->unified != NULL) {
+        _cleanup_free_ char *dir = nk_cg_v2_dir(l, path);
+        if ((j->clone_fd = nk_cg_open(dir, err)) < 0 ||
+            (j->v2_procs_fd = open_for_write(dir, "cgroup.procs", err)) < 0)
+            ret = -1;
+    }
+    if (ret == 0 && l->n_hiers > 0)
+        j->tasks_fds = xcalloc(l->n_hiers, sizeof(int));
+    for (size_t i = 0; ret == 0 && i < l->n_hiers; i++) {
+        _cleanup_free_ char *dir = nk_cg_join(l->hiers[i].mount, path, NULL);
+        if ((j->tasks_fds[i] = open_for_write(dir, "tasks", err)) < 0)
+            ret = -1;
+        else
+            j->n_tasks++;
+    }
+    if (ret < 0)
+        nk_cgroup_join_close(j);
+    return ret;
+}
+
 int nk_cgroup_create(const oci_config *c, const char *id, nk_cgroup *cg, nk_error **err)
 {
     memset(cg, 0, sizeof(*cg));
-    cg->clone_fd = -1;
+    cg->join.clone_fd = cg->join.v2_procs_fd = -1;
     if (nk_cgroup_resolve_path(c->linux.cgroups_path, id, &cg->path, err) < 0)
         return -1;
     nk_cg_layout *l = xzalloc(sizeof(*l));
@@ -76,7 +113,7 @@ int nk_cgroup_create(const oci_config *c, const char *id, nk_cgroup *cg, nk_erro
     size_t n_rules = 0;
     _cleanup_free_ nk_cg_dev_rule *rules = nk_cg_dev_rules(c, r->devices, r->n_devices, &n_rules);
     nk_cg_apply a = {.r = r, .rules = rules, .n_rules = n_rules};
-    if (d->apply(l, cg->path, &a, err) < 0 || d->clone_fd(l, cg->path, &cg->clone_fd, err) < 0) {
+    if (d->apply(l, cg->path, &a, err) < 0 || join_open(l, cg->path, &cg->join, err) < 0) {
         if (cg->created) {
             nk_error *ignored = NULL;
             d->destroy(l, cg->path, &ignored);
@@ -88,21 +125,11 @@ int nk_cgroup_create(const oci_config *c, const char *id, nk_cgroup *cg, nk_erro
     return 0;
 }
 
-int nk_cgroup_place(const nk_cgroup *cg, pid_t pid, nk_error **err)
-{
-    if (cg->clone_fd >= 0)
-        return 0; /* clone3(CLONE_INTO_CGROUP) put it there */
-    const nk_cg_layout *l = cg->private;
-    if (nk_cg_driver_for(l)->enter(l, cg->path, pid, err) < 0)
-        return nk_err_wrap(err, "move init into cgroup %s", cg->path);
-    return 0;
-}
-
 void nk_cgroup_release(nk_cgroup *cg)
 {
     free(cg->path);
     cg->path = NULL;
-    nk_closep(&cg->clone_fd);
+    nk_cgroup_join_close(&cg->join);
     if (cg->private != NULL) {
         nk_cg_layout_clear(cg->private);
         free(cg->private);
@@ -120,15 +147,6 @@ int nk_cgroup_destroy(const char *cgroup_path, nk_error **err)
     return ret;
 }
 
-static int open_for_write(const char *dir, const char *file, nk_error **err)
-{
-    _cleanup_free_ char *p = xasprintf("%s/%s", dir, file);
-    int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
-    if (fd < 0)
-        return nk_err(err, errno, "open `%s`", p);
-    return fd;
-}
-
 int nk_cgroup_join_open(const char *cgroup_path, const char *sub, nk_cgroup_join *j, nk_error **err)
 {
     memset(j, 0, sizeof(*j));
@@ -138,24 +156,9 @@ int nk_cgroup_join_open(const char *cgroup_path, const char *sub, nk_cgroup_join
     nk_cg_layout l;
     int ret = nk_cg_layout_get(&l, err);
     _cleanup_free_ char *p = nk_cg_join("", cgroup_path, sub);
-    if (ret == 0 && l.unified != NULL) {
-        _cleanup_free_ char *dir = nk_cg_v2_dir(&l, p);
-        if ((j->clone_fd = nk_cg_open(dir, err)) < 0 ||
-            (j->v2_procs_fd = open_for_write(dir, "cgroup.procs", err)) < 0)
-            ret = -1;
-    }
-    if (ret == 0 && l.n_hiers > 0)
-        j->tasks_fds = xcalloc(l.n_hiers, sizeof(int));
-    for (size_t i = 0; ret == 0 && i < l.n_hiers; i++) {
-        _cleanup_free_ char *dir = nk_cg_join(l.hiers[i].mount, p, NULL);
-        if ((j->tasks_fds[i] = open_for_write(dir, "tasks", err)) < 0)
-            ret = -1;
-        else
-            j->n_tasks++;
-    }
+    if (ret == 0)
+        ret = join_open(&l, p, j, err);
     nk_cg_layout_clear(&l);
-    if (ret < 0)
-        nk_cgroup_join_close(j);
     return ret;
 }
 

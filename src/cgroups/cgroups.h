@@ -22,40 +22,9 @@
  * default) means every command discovers the layout with libcgroup. */
 void nk_cgroup_set_state_root(const char *root);
 
-/* ---------- create / destroy (owned by the cgroups driver) ---------- */
+/* ---------- joining: a new init, an exec'd process ---------- */
 
-/* A cgroup being created for a new container. */
-typedef struct nk_cgroup {
-    char *path;    /* resolved cgroup path, "/nook/<id>" */
-    int clone_fd;  /* v2 dirfd for CLONE_INTO_CGROUP, -1 on v1/hybrid */
-    bool created;  /* nook made the leaf directory (destroy removes it) */
-    void *private; /* driver data */
-} nk_cgroup;
-
-/* linux.cgroupsPath -> cgroup path: absolute as given, relative ones are
- * taken from the hierarchy root ("a/b" -> "/a/b"), NULL -> "/nook/<id>".
- * Refuses "..", "." and empty components, naming linux.cgroupsPath. */
-int nk_cgroup_resolve_path(const char *cgroups_path, const char *id, char **out, nk_error **err);
-
-/* Create the container's cgroup for config c (enabling the controllers the
- * resources need in the parents' cgroup.subtree_control on v2), validate and
- * apply linux.resources, and open cg->clone_fd on v2. On failure nothing is
- * left behind. Free with nk_cgroup_release (which does not remove it). */
-int nk_cgroup_create(const oci_config *c, const char *id, nk_cgroup *cg, nk_error **err);
-/* Place pid (not yet running container code) into cg: a no-op when pid was
- * cloned with CLONE_INTO_CGROUP into cg->clone_fd; otherwise writes
- * cgroup.procs in every hierarchy. */
-int nk_cgroup_place(const nk_cgroup *cg, pid_t pid, nk_error **err);
-void nk_cgroup_release(nk_cgroup *cg);
-
-/* Remove the cgroup (and sub-cgroups) at cgroup_path in every hierarchy.
- * Processes still inside make it fail with EBUSY; a missing cgroup is
- * success (delete is idempotent). */
-int nk_cgroup_destroy(const char *cgroup_path, nk_error **err);
-
-/* ---------- joining (exec) ---------- */
-
-/* What a new process needs to join a running container's cgroup, or its
+/* What a new process needs to join a container's cgroup, or its
  * sub-cgroup `sub` (exec --cgroup; NULL for none; relative, without ".."),
  * in every hierarchy: clone_fd for clone3(CLONE_INTO_CGROUP) into the
  * cgroup2 part (pure v2, and the cgroup2 mount of a hybrid host), -1 when
@@ -75,6 +44,33 @@ int nk_cgroup_join_open(const char *cgroup_path, const char *sub, nk_cgroup_join
  * close every fd of j. */
 int nk_cgroup_join_self(nk_cgroup_join *j, bool cloned_in, nk_error **err);
 void nk_cgroup_join_close(nk_cgroup_join *j);
+
+/* ---------- create / destroy (owned by the cgroups driver) ---------- */
+
+/* A cgroup being created for a new container. */
+typedef struct nk_cgroup {
+    char *path;          /* resolved cgroup path, "/nook/<id>" */
+    nk_cgroup_join join; /* for init to join it (nk_cgroup_join_self) */
+    bool created;        /* nook made the leaf directory (destroy removes it) */
+    void *private;       /* driver data */
+} nk_cgroup;
+
+/* linux.cgroupsPath -> cgroup path: absolute as given, relative ones are
+ * taken from the hierarchy root ("a/b" -> "/a/b"), NULL -> "/nook/<id>".
+ * Refuses "..", "." and empty components, naming linux.cgroupsPath. */
+int nk_cgroup_resolve_path(const char *cgroups_path, const char *id, char **out, nk_error **err);
+
+/* Create the container's cgroup for config c (enabling the controllers the
+ * resources need in the parents' cgroup.subtree_control on v2), validate and
+ * apply linux.resources, and open cg->join for init. On failure nothing is
+ * left behind. Free with nk_cgroup_release (which does not remove it). */
+int nk_cgroup_create(const oci_config *c, const char *id, nk_cgroup *cg, nk_error **err);
+void nk_cgroup_release(nk_cgroup *cg);
+
+/* Remove the cgroup (and sub-cgroups) at cgroup_path in every hierarchy.
+ * Processes still inside make it fail with EBUSY; a missing cgroup is
+ * success (delete is idempotent). */
+int nk_cgroup_destroy(const char *cgroup_path, nk_error **err);
 
 /* ---------- resources ---------- */
 

@@ -127,10 +127,3 @@ int nk_cg_rmdir_tree(const char *dir, nk_error **err)
     }
     return nk_err(err, errno, "remove cgroup `%s`", dir);
 }
-
-int nk_cg_write_pid(const char *dir, pid_t pid, nk_error **err)
-{
-    char buf[32];
-    snprintf(buf, sizeof(buf), "%d", (int)pid);
-    return nk_cg_write(dir, "cgroup.procs", buf, err);
-}

@@ -80,9 +80,6 @@ typedef struct nk_cg_driver {
                   nk_error **err);
     /* write resources; update: only what is set, with checkBeforeUpdate */
     int (*apply)(const nk_cg_layout *l, const char *path, const nk_cg_apply *a, nk_error **err);
-    int (*enter)(const nk_cg_layout *l, const char *path, pid_t pid, nk_error **err);
-    /* -1 in *fd when the driver can't CLONE_INTO_CGROUP */
-    int (*clone_fd)(const nk_cg_layout *l, const char *path, int *fd, nk_error **err);
     int (*destroy)(const nk_cg_layout *l, const char *path, nk_error **err);
 } nk_cg_driver;
 
@@ -107,8 +104,6 @@ char *nk_cg_v2_dir(const nk_cg_layout *l, const char *path);
 int nk_cg_mkdir_p(const char *mount, const char *path, bool *created, nk_error **err);
 /* rmdir the cgroup and its sub-cgroups, deepest first; ENOENT is success. */
 int nk_cg_rmdir_tree(const char *dir, nk_error **err);
-/* pid -> dir/cgroup.procs */
-int nk_cg_write_pid(const char *dir, pid_t pid, nk_error **err);
 
 /* ---------- conversions (convert.c, pure, unit tested) ---------- */
 

@@ -98,32 +98,9 @@ static int v1_apply(const nk_cg_layout *l, const char *path, const nk_cg_apply *
     return nk_cg_devices_v1(dir, a->rules, a->n_rules, err);
 }
 
-static int v1_enter(const nk_cg_layout *l, const char *path, pid_t pid, nk_error **err)
-{
-    for (size_t i = 0; i < l->n_hiers; i++) {
-        _cleanup_free_ char *dir = nk_cg_join(l->hiers[i].mount, path, NULL);
-        if (nk_cg_write_pid(dir, pid, err) < 0)
-            return -1;
-    }
-    if (l->unified != NULL) {
-        _cleanup_free_ char *dir = nk_cg_v2_dir(l, path);
-        if (nk_cg_write_pid(dir, pid, err) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int v1_clone_fd(const nk_cg_layout *l, const char *path, int *fd, nk_error **err)
-{
-    *fd = -1;
-    return 0;
-}
-
 const nk_cg_driver nk_cg_driver_v1 = {
     .name = "v1",
     .create = v1_create,
     .apply = v1_apply,
-    .enter = v1_enter,
-    .clone_fd = v1_clone_fd,
     .destroy = v1_destroy,
 };

@@ -94,19 +94,6 @@ static int v2_apply(const nk_cg_layout *l, const char *path, const nk_cg_apply *
     return 0;
 }
 
-static int v2_enter(const nk_cg_layout *l, const char *path, pid_t pid, nk_error **err)
-{
-    _cleanup_free_ char *dir = nk_cg_v2_dir(l, path);
-    return nk_cg_write_pid(dir, pid, err);
-}
-
-static int v2_clone_fd(const nk_cg_layout *l, const char *path, int *fd, nk_error **err)
-{
-    _cleanup_free_ char *dir = nk_cg_v2_dir(l, path);
-    *fd = nk_cg_open(dir, err);
-    return *fd < 0 ? -1 : 0;
-}
-
 static int v2_destroy(const nk_cg_layout *l, const char *path, nk_error **err)
 {
     _cleanup_free_ char *dir = nk_cg_v2_dir(l, path);
@@ -117,7 +104,5 @@ const nk_cg_driver nk_cg_driver_v2 = {
     .name = "v2",
     .create = v2_create,
     .apply = v2_apply,
-    .enter = v2_enter,
-    .clone_fd = v2_clone_fd,
     .destroy = v2_destroy,
 };

@@ -19,16 +19,16 @@ typedef struct nk_spawn {
     int sync_parent; /* parent's end of the sync socketpair */
     int sync_child;  /* child's end, inherited by init */
     int cgroup_fd;   /* CLONE_INTO_CGROUP target, -1 for none */
-    /* runs in the parent with init's pid before init is released (GO): puts
-     * init into its cgroup when CLONE_INTO_CGROUP could not; NULL for none */
-    int (*before_go)(pid_t pid, void *arg, nk_error **err);
-    void *before_go_arg;
+    /* runs in init first of all, before it waits for anything: init moves
+     * itself into the rest of its cgroup (v1 hierarchies); NULL for none */
+    int (*child_first)(void *arg, nk_error **err);
+    void *child_first_arg;
     /* set by nk_ns_spawn: init unshares its cgroup namespace after GO, once
      * it is in its final cgroup (the namespace's root is fixed at unshare) */
     bool late_cgroupns;
     /* set by nk_ns_spawn: init waits for GO before s->fn. Only when the
-     * parent has work to do first (id maps, v1 cgroup placement, the slow
-     * path): otherwise the wait is one CPU hand-off for nothing */
+     * parent has work to do first (id maps, the slow path): otherwise the
+     * wait is one CPU hand-off for nothing */
     bool wait_go;
     /* filled by nk_ns_spawn */
     pid_t pid;
@@ -40,8 +40,8 @@ typedef struct nk_spawn {
 unsigned long nk_ns_new_flags(const oci_config *c);
 int nk_ns_clone_flag(oci_ns_type type);
 
-/* Clone init into its namespaces, map its ids, place it, and send it GO
- * when it waits for one (s->wait_go). On return s->pid is init's host pid;
+/* Clone init into its namespaces, map its ids, and send it GO when it
+ * waits for one (s->wait_go). On return s->pid is init's host pid;
  * init then runs s->fn. The caller owns waiting for init's READY. */
 int nk_ns_spawn(nk_spawn *s, nk_error **err);
 void nk_spawn_release(nk_spawn *s);

@@ -95,6 +95,10 @@ static _Noreturn void init_main(nk_spawn *s)
     nk_sync_msg msg;
     if (s->sync_parent >= 0)
         close(s->sync_parent);
+    if (s->child_first != NULL && s->child_first(s->child_first_arg, &err) < 0) {
+        nk_sync_send_error(s->sync_child, err);
+        _exit(1);
+    }
     NK_FAULT_POINT("init.before_go");
     if (!s->wait_go || nk_sync_expect(s->sync_child, NK_SYNC_GO, &msg, &err) == 0) {
         if (s->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
@@ -247,7 +251,7 @@ int nk_ns_spawn(nk_spawn *s, nk_error **err)
     unsigned long new_flags = nk_ns_new_flags(s->config);
     /* clone3 roots a new cgroup namespace at the parent's cgroup, even with
      * CLONE_INTO_CGROUP: init unshares it itself once it is in its own */
-    if ((new_flags & CLONE_NEWCGROUP) && (s->cgroup_fd >= 0 || s->before_go != NULL)) {
+    if ((new_flags & CLONE_NEWCGROUP) && (s->cgroup_fd >= 0 || s->child_first != NULL)) {
         new_flags &= ~(unsigned long)CLONE_NEWCGROUP;
         s->late_cgroupns = true;
     }
@@ -255,8 +259,8 @@ int nk_ns_spawn(nk_spawn *s, nk_error **err)
                 (s->config->linux.time_monotonic.set || s->config->linux.time_boottime.set);
     for (int i = 0; i < OCI_NS_COUNT; i++)
         slow = slow || s->ns_fds[i] >= 0;
-    /* CLONE_INTO_CGROUP (or no cgroup) and no id maps: nothing to wait for */
-    s->wait_go = slow || (new_flags & CLONE_NEWUSER) || s->before_go != NULL;
+    /* no id maps to write: nothing to wait for */
+    s->wait_go = slow || (new_flags & CLONE_NEWUSER);
 
     if (slow) {
         if (spawn_slow(s, new_flags, err) < 0)
@@ -277,8 +281,6 @@ int nk_ns_spawn(nk_spawn *s, nk_error **err)
     if (!s->wait_go)
         return 0;
     NK_FAULT_POINT("spawn.before_go");
-    if (s->before_go != NULL && s->before_go(s->pid, s->before_go_arg, err) < 0)
-        return -1;
     return nk_sync_send(s->sync_parent, NK_SYNC_GO, 0, NULL, err);
 }
 
