@@ -210,3 +210,38 @@ teardown() {
     assert_failure
     assert_output --partial 'systemd cgroup driver is not supported'
 }
+
+@test "cgroups: init moves itself in (writes 0 to each v1 tasks file), also from a new user namespace" {
+    set_args /bin/cat /proc/self/cgroup
+    run strace -f -qq -e trace=write -e signal=none -o "$BUNDLE/trace" \
+        "$NOOK" --root "$NOOK_ROOT" run "$ID"
+    assert_success
+    for ctrl in cpu memory devices freezer pids; do
+        assert_line --regexp "^[0-9]+:([a-z_]+,)*$ctrl(,[a-z_]+)*:/nook/$ID\$"
+    done
+    assert_line "0::/nook/$ID"
+    # one "0" per v1 hierarchy, written by init itself (not nook, the first
+    # pid traced); nobody writes a pid number anywhere
+    hiers="$(grep -cE '^[0-9]+:[a-z_,]+:' <<<"$output")"
+    nook_pid="$(head -n 1 "$BUNDLE/trace" | awk '{ print $1 }')"
+    joins="$(grep -E '^[0-9]+ +write\([0-9]+, "0", 1\) += 1' "$BUNDLE/trace" | grep -vc "^$nook_pid ")"
+    [ "$joins" -eq "$hiers" ] || fail "$joins writes of 0 by init for $hiers hierarchies"
+    ! grep -E 'write\([0-9]+, "[1-9][0-9]*", [0-9]+\) += ' "$BUNDLE/trace"
+
+    # the tasks fds were opened by the runtime: the kernel checks those
+    # credentials, so init joins from inside its user namespace too
+    chmod 755 "$BUNDLE"
+    update_config '.mounts = [.mounts[] | select(.type != "cgroup")]
+        | .linux.namespaces += [{type: "user"}]
+        | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+        | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+    set_probe sleep=30
+    nook create "$ID" </dev/null >/dev/null 2>&1
+    pid="$(container_pid "$ID")"
+    [ "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" = 100000 ]
+    for ctrl in cpu memory devices freezer pids unified; do
+        grep -qx "$pid" "$(cg_dir "$ctrl")/cgroup.procs" || fail "userns init $pid not in $ctrl"
+    done
+    nook delete --force "$ID"
+    assert_no_cgroup
+}
