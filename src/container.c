@@ -1,5 +1,6 @@
 /* The lifecycle. `create` leaves init blocked on exec.fifo; `start` writes
- * into it; `run` is both plus waiting. Every create step that fails undoes
+ * into it; `run` is both plus waiting (without the fifo unless a
+ * startContainer hook needs it: the final GO starts init). Every create step that fails undoes
  * the ones before it (SECURITY.md rule 8). */
 #include "container.h"
 
@@ -66,6 +67,13 @@ typedef struct nk_created {
     const nk_context *ctx;
     char *bundle;   /* canonical, for hooks */
     int tty_master; /* foreground terminal without --console-socket, else -1 */
+    /* `run` without startContainer hooks: no exec.fifo, init goes straight
+     * from the final GO to its execve */
+    bool started;
+    /* no prestart/createRuntime hooks (their GO would be taken for this
+     * one): the final GO goes out while init sets up, so neither side waits
+     * for the other after READY */
+    bool early_go;
 } nk_created;
 
 static void created_release(nk_created *c)
@@ -201,19 +209,32 @@ static int place_in_cgroup(pid_t pid, void *arg, nk_error **err)
     return nk_cgroup_place(arg, pid, err);
 }
 
+/* State saved, pid file written, then GO: init never runs the user's
+ * program of a container nobody could find. */
+static int complete_create(nk_created *c, const nk_create_opts *o, const char *bundle,
+                           const char *rootfs, nk_error **err)
+{
+    if (save_initial_state(c, bundle, rootfs, err) < 0 ||
+        write_pid_file(o->pid_file, c->pid, err) < 0)
+        return -1;
+    return nk_sync_send(c->sync_fd, NK_SYNC_GO, 0, NULL, err);
+}
+
 /* Spawn init and wait until it reports READY (or its error). */
 static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, const char *bundle,
                       const char *rootfs, bool foreground, nk_error **err)
 {
     int sync[2] = {-1, -1};
     _cleanup_close_ int fifo_fd = -1, console_fd = -1, console_peer = -1;
-    if (mkfifoat(c->dir.fd, NK_EXEC_FIFO, 0600) < 0)
-        return nk_err(err, errno, "mkfifo `%s/%s`", c->dir.path, NK_EXEC_FIFO);
-    NK_FAULT_POINT("create.after_fifo");
-    /* O_RDWR never blocks on a fifo; init then blocks in read() until start */
-    fifo_fd = openat(c->dir.fd, NK_EXEC_FIFO, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-    if (fifo_fd < 0)
-        return nk_err(err, errno, "open `%s`", NK_EXEC_FIFO);
+    if (!c->started) {
+        if (mkfifoat(c->dir.fd, NK_EXEC_FIFO, 0600) < 0)
+            return nk_err(err, errno, "mkfifo `%s/%s`", c->dir.path, NK_EXEC_FIFO);
+        NK_FAULT_POINT("create.after_fifo");
+        /* O_RDWR never blocks on a fifo; init then blocks in read() until start */
+        fifo_fd = openat(c->dir.fd, NK_EXEC_FIFO, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (fifo_fd < 0)
+            return nk_err(err, errno, "open `%s`", NK_EXEC_FIFO);
+    }
     if (o->console_socket != NULL &&
         (console_fd = nk_console_socket_connect(o->console_socket, err)) < 0)
         return -1;
@@ -271,6 +292,8 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
         ret = write_oom_score_adj(c->pid, &c->config->process, err);
     if (ret == 0)
         ret = nk_net_devices_move(c->pid, &c->config->linux, err);
+    if (ret == 0 && c->early_go)
+        ret = complete_create(c, o, bundle, rootfs, err);
     if (ret == 0)
         ret = wait_ready(c, o->id, bundle, sync[0], err);
     NK_FAULT_POINT("create.after_ready");
@@ -321,13 +344,24 @@ static int save_config_copy(const nk_state_dir *d, const char *config_path, nk_e
  * only an error when the config asks for limits. */
 static int create_cgroup(nk_context *ctx, nk_created *c, const char *id, nk_error **err)
 {
-    nk_error *e = NULL;
-    if (nk_cgroup_create(c->config, id, &c->cg, &e) == 0)
-        return 0;
     const oci_resources *r = &c->config->linux.resources;
     bool limits = c->config->linux.has_resources &&
                   (r->has_memory || r->has_cpu || r->has_pids_limit || r->has_blockio ||
                    r->n_hugepage_limits || r->n_rdma || r->unified.len);
+    if (ctx->cgroups_disabled) {
+        if (limits)
+            return nk_err(err, 0,
+                          "linux.resources: limits set, but cgroups are disabled "
+                          "(--cgroup-manager=disabled)");
+        /* without a device cgroup only the nodes made in /dev (and CAP_MKNOD) bound it */
+        if (r->n_devices > 0)
+            nk_warn(ctx, "linux.resources.devices: not enforced, cgroups are disabled");
+        c->cg.clone_fd = -1;
+        return 0;
+    }
+    nk_error *e = NULL;
+    if (nk_cgroup_create(c->config, id, &c->cg, &e) == 0)
+        return 0;
     if (geteuid() != 0 && ctx->rootless != 0 && !limits &&
         (e->errnum == EACCES || e->errnum == EPERM || e->errnum == EROFS)) {
         nk_debug(ctx, "rootless: running without a cgroup: %s", nk_error_text(e));
@@ -375,8 +409,10 @@ static void warn_unknown_cap(const char *set, const char *name, void *arg)
             name);
 }
 
-static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, nk_created *c,
-                     nk_error **err)
+/* start_now (`run`): init needs no exec.fifo when it has no startContainer
+ * hooks to report on; c->started says which way it went. */
+static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, bool start_now,
+                     nk_created *c, nk_error **err)
 {
     memset(c, 0, sizeof(*c));
     c->dir.fd = c->pidfd = c->sync_fd = c->tty_master = -1;
@@ -400,6 +436,7 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     if (nk_validate_config(c->config, o->console_socket != NULL, foreground, err) < 0)
         return -1;
     nk_process_unknown_caps(&c->config->process, warn_unknown_cap, ctx);
+    c->started = start_now && c->config->hooks.start_container.len == 0;
     /* compiled here, before anything exists to undo; the cache is the state
      * root's, which init can no longer see */
     if (c->config->linux.has_seccomp &&
@@ -430,11 +467,10 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     if (!c->cg.created)
         unlinkat(c->dir.fd, NK_CGROUP_RECORD, 0);
     NK_FAULT_POINT("create.after_cgroup");
+    c->early_go = c->config->hooks.prestart.len + c->config->hooks.create_runtime.len == 0;
     if (save_config_copy(&c->dir, config_path, err) < 0 ||
         spawn_init(ctx, o, c, bundle, rootfs, foreground, err) < 0 ||
-        save_initial_state(c, bundle, rootfs, err) < 0 ||
-        write_pid_file(o->pid_file, c->pid, err) < 0 ||
-        nk_sync_send(c->sync_fd, NK_SYNC_GO, 0, NULL, err) < 0) {
+        (!c->early_go && complete_create(c, o, bundle, rootfs, err) < 0)) {
         abort_create(c);
         return -1;
     }
@@ -447,7 +483,7 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
 int nk_container_create(nk_context *ctx, const nk_create_opts *o, nk_error **err)
 {
     nk_created c;
-    int ret = do_create(ctx, o, false, &c, err);
+    int ret = do_create(ctx, o, false, false, &c, err);
     created_release(&c);
     return ret;
 }
@@ -546,8 +582,10 @@ int nk_container_run(nk_context *ctx, const nk_create_opts *o, int *exit_status,
     if (!o->detach)
         sigprocmask(SIG_BLOCK, &forwarded, &old);
     nk_created c;
-    int ret = do_create(ctx, o, !o->detach, &c, err);
-    if (ret == 0 && (ret = start_locked(ctx, &c.dir, err)) < 0)
+    int ret = do_create(ctx, o, !o->detach, true, &c, err);
+    if (ret == 0 && c.started)
+        nk_hooks_poststart(ctx, c.config, o->id, c.pid, c.bundle);
+    else if (ret == 0 && (ret = start_locked(ctx, &c.dir, err)) < 0)
         abort_create(&c);
     if (ret == 0 && !o->detach) {
         NK_FAULT_POINT("run.after_start");

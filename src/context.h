@@ -14,8 +14,9 @@ typedef struct nk_context {
     nk_log_format log_format;
     bool debug;
     bool systemd_cgroup;
-    int rootless; /* -1 auto, 0 false, 1 true */
-    int log_fd;   /* -1: stderr only */
+    bool cgroups_disabled; /* --cgroup-manager=disabled (crun's flag) */
+    int rootless;          /* -1 auto, 0 false, 1 true */
+    int log_fd;            /* -1: stderr only */
 } nk_context;
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "cloned_binary.h"
 #include "commands/args.h"
+#include "cgroups/cgroups.h"
 #include "commands/commands.h"
 #include "log.h"
 #include "seccomp/seccomp.h"
@@ -92,6 +93,8 @@ static void print_global_help(void)
            "\"" NOOK_DEFAULT_ROOT "\")\n"
            "   --criu value        accepted for compatibility with runc, unused\n"
            "   --systemd-cgroup    use the systemd cgroup driver (not supported yet)\n"
+           "   --cgroup-manager value  'cgroupfs' (default), 'systemd' (not supported yet) or\n"
+           "                       'disabled': no cgroup, for configs without linux.resources\n"
            "   --rootless value    ignore cgroup permission errors: 'true', 'false' or 'auto' "
            "(default: \"auto\")\n"
            "   --help, -h          show help\n"
@@ -165,7 +168,7 @@ static int run_command(nk_context *ctx, int argc, char **argv, nk_error **err)
 static int parse_global(nk_context *ctx, int argc, char **argv, int *cmd_index, bool *version,
                         nk_error **err)
 {
-    const char *log_format = "text", *criu = NULL;
+    const char *log_format = "text", *criu = NULL, *manager = NULL;
     const nk_flag flags[] = {
         {"debug", NULL, NK_FLAG_BOOL, &ctx->debug, NULL, NULL},
         {"log", NULL, NK_FLAG_STRING, &ctx->log_path, NULL, NULL},
@@ -174,6 +177,7 @@ static int parse_global(nk_context *ctx, int argc, char **argv, int *cmd_index, 
         {"criu", NULL, NK_FLAG_STRING, &criu, NULL, NULL},
         {"systemd-cgroup", NULL, NK_FLAG_BOOL, &ctx->systemd_cgroup, NULL, NULL},
         {"rootless", NULL, NK_FLAG_TRISTATE, &ctx->rootless, NULL, NULL},
+        {"cgroup-manager", NULL, NK_FLAG_STRING, &manager, NULL, NULL},
         {"version", "v", NK_FLAG_BOOL, version, NULL, NULL},
         {0},
     };
@@ -187,6 +191,16 @@ static int parse_global(nk_context *ctx, int argc, char **argv, int *cmd_index, 
         ctx->log_format = NK_LOG_TEXT;
     else
         return nk_err(err, 0, "invalid log-format: %s", log_format);
+    if (manager == NULL || strcmp(manager, "cgroupfs") == 0)
+        ;
+    else if (strcmp(manager, "systemd") == 0)
+        ctx->systemd_cgroup = true;
+    else if (strcmp(manager, "disabled") == 0)
+        ctx->cgroups_disabled = true;
+    else
+        return nk_err(err, 0,
+                      "--cgroup-manager: unknown manager \"%s\" (cgroupfs, systemd, disabled)",
+                      manager);
     if (ctx->root[0] == '\0')
         return nk_err(err, 0, "--root must not be empty");
     /* The positionals are argv's tail in order: global parsing stops at the
@@ -233,6 +247,7 @@ int main(int argc, char **argv)
         print_global_help();
         return 0;
     }
+    nk_cgroup_set_state_root(ctx.root);
     /* the commands that put a nook process into a container's namespaces */
     const char *name = argv[cmd_index];
     if ((strcmp(name, "create") == 0 || strcmp(name, "run") == 0 || strcmp(name, "exec") == 0) &&

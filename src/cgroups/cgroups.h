@@ -17,6 +17,11 @@
 #include "oci/config.h"
 #include "util/error.h"
 
+/* The state root (--root), where the v1/hybrid layout cache is kept
+ * (<root>/.cgroup-layout, see layout.c). Called once by main; NULL (the
+ * default) means every command discovers the layout with libcgroup. */
+void nk_cgroup_set_state_root(const char *root);
+
 /* ---------- create / destroy (owned by the cgroups driver) ---------- */
 
 /* A cgroup being created for a new container. */

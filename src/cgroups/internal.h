@@ -44,6 +44,25 @@ const char *nk_cg_v1_mount(const nk_cg_layout *l, const char *ctrl);
 /* ctrl is listed in the cgroup2 root's cgroup.controllers. */
 bool nk_cg_v2_has(const nk_cg_layout *l, const char *ctrl);
 
+/* ---------- the v1 layout cache (layout_cache.c) ---------- */
+
+/* The part of /proc/cgroups (text) that changes when controllers are
+ * mounted or unmounted: "name/hierarchy/enabled" words. NULL when it does not
+ * parse. */
+char *nk_cg_layout_key(const char *proc_cgroups);
+/* The cache file's content for key and l's v1 hierarchies; NULL when a mount
+ * point can't be written in it (whitespace) or no longer stats. */
+char *nk_cg_layout_cache_format(const char *key, const nk_cg_layout *l);
+/* Fill l's v1 hierarchies from the cache text: 0 when it parses, was made
+ * for key, and every mount point is still the same cgroup v1 mount;
+ * -1 otherwise (l untouched). */
+int nk_cg_layout_cache_parse(const char *text, const char *key, nk_cg_layout *l);
+/* <root>/.cgroup-layout: parse it if the file is ours and private (see
+ * layout_cache.c). -1 on any miss. */
+int nk_cg_layout_cache_load(const char *root, const char *key, nk_cg_layout *l);
+/* Write it atomically; failures are ignored (the next command discovers). */
+void nk_cg_layout_cache_save(const char *root, const char *key, const nk_cg_layout *l);
+
 /* ---------- the driver interface (v2.c, v1.c) ---------- */
 
 /* What to write into a cgroup. */

@@ -26,6 +26,10 @@ typedef struct nk_spawn {
     /* set by nk_ns_spawn: init unshares its cgroup namespace after GO, once
      * it is in its final cgroup (the namespace's root is fixed at unshare) */
     bool late_cgroupns;
+    /* set by nk_ns_spawn: init waits for GO before s->fn. Only when the
+     * parent has work to do first (id maps, v1 cgroup placement, the slow
+     * path): otherwise the wait is one CPU hand-off for nothing */
+    bool wait_go;
     /* filled by nk_ns_spawn */
     pid_t pid;
     int pidfd;
@@ -36,9 +40,9 @@ typedef struct nk_spawn {
 unsigned long nk_ns_new_flags(const oci_config *c);
 int nk_ns_clone_flag(oci_ns_type type);
 
-/* Clone init into its namespaces, map its ids, and send it GO. On return
- * s->pid is init's host pid; init then runs s->fn. The caller owns waiting
- * for init's READY. */
+/* Clone init into its namespaces, map its ids, place it, and send it GO
+ * when it waits for one (s->wait_go). On return s->pid is init's host pid;
+ * init then runs s->fn. The caller owns waiting for init's READY. */
 int nk_ns_spawn(nk_spawn *s, nk_error **err);
 void nk_spawn_release(nk_spawn *s);
 

@@ -96,7 +96,7 @@ static _Noreturn void init_main(nk_spawn *s)
     if (s->sync_parent >= 0)
         close(s->sync_parent);
     NK_FAULT_POINT("init.before_go");
-    if (nk_sync_expect(s->sync_child, NK_SYNC_GO, &msg, &err) == 0) {
+    if (!s->wait_go || nk_sync_expect(s->sync_child, NK_SYNC_GO, &msg, &err) == 0) {
         if (s->late_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
             nk_err(&err, errno, "unshare cgroup namespace");
         else
@@ -255,6 +255,8 @@ int nk_ns_spawn(nk_spawn *s, nk_error **err)
                 (s->config->linux.time_monotonic.set || s->config->linux.time_boottime.set);
     for (int i = 0; i < OCI_NS_COUNT; i++)
         slow = slow || s->ns_fds[i] >= 0;
+    /* CLONE_INTO_CGROUP (or no cgroup) and no id maps: nothing to wait for */
+    s->wait_go = slow || (new_flags & CLONE_NEWUSER) || s->before_go != NULL;
 
     if (slow) {
         if (spawn_slow(s, new_flags, err) < 0)
@@ -272,6 +274,8 @@ int nk_ns_spawn(nk_spawn *s, nk_error **err)
         if ((new_flags & CLONE_NEWUSER) && nk_idmap_write(pid, &s->config->linux, err) < 0)
             return -1;
     }
+    if (!s->wait_go)
+        return 0;
     NK_FAULT_POINT("spawn.before_go");
     if (s->before_go != NULL && s->before_go(s->pid, s->before_go_arg, err) < 0)
         return -1;

@@ -15,7 +15,7 @@ Environment knobs:
   BENCH_SIZES=10,50,100 sizes of the create+start-N-detached rows
   BENCH_RUNTIMES="nook crun runc"
   NOOK=build/nook       the nook binary to measure
-  NOOK_NOCG_FLAGS=""    global flags that turn nook's cgroup work off, if any
+  NOOK_NOCG_FLAGS="--cgroup-manager=disabled"  global flags that turn nook's cgroup work off
   BENCH_OUT=build/bench where results-<commit>.json goes
   BENCH_STATE_DIR       where the runtimes' --root dirs go (default: /dev/shm when it
                         is a tmpfs, as /run is on real hosts; else the temporary dir)
@@ -27,6 +27,7 @@ import math
 import os
 import platform
 import shutil
+import struct
 import signal
 import statistics
 import subprocess
@@ -44,7 +45,7 @@ REPS = int(os.environ.get("BENCH_REPS", "3"))
 SIZES = [int(x) for x in os.environ.get("BENCH_SIZES", "10,50,100").split(",") if x]
 RUNTIMES = os.environ.get("BENCH_RUNTIMES", "nook crun runc").split()
 NOOK = os.path.abspath(os.environ.get("NOOK", os.path.join(REPO, "build", "nook")))
-NOOK_NOCG_FLAGS = os.environ.get("NOOK_NOCG_FLAGS", "").split()
+NOOK_NOCG_FLAGS = os.environ.get("NOOK_NOCG_FLAGS", "--cgroup-manager=disabled").split()
 OUT = os.path.abspath(os.environ.get("BENCH_OUT", BUILD))
 BUSYBOX = "/bin/busybox"
 # every id the bench makes starts with this (cleanup and leak checks match on it)
@@ -205,7 +206,36 @@ class Bench:
             self.rt["nook-nocg"] = [NOOK] + NOOK_NOCG_FLAGS + ["--root",
                                                                os.path.join(roots, "nook-nocg")]
             self.live["nook-nocg"] = set()
+        self.floor_bpf = self.seccomp_program(cfg)
         self.driver = Driver(self.tmp)
+
+    def seccomp_program(self, cfg):
+        """The config's compiled seccomp filter, for the floor to load: one
+        untimed `nook run` fills nook's cache (<root>/.seccomp-cache/<key>:
+        80-byte header (magic "NKBPF" 0 0 1, key, u64 count, digest), then the
+        sock_filter array)."""
+        if not cfg["linux"].get("seccomp"):
+            return None
+        root = tempfile.mkdtemp(prefix="floor-root.", dir=self.tmp)
+        cid = "%s-floor-seccomp" % PREFIX
+        r = subprocess.run([NOOK, "--root", root, "run", "--bundle", self.bundle, cid],
+                           capture_output=True, text=True)
+        cache = os.path.join(root, ".seccomp-cache")
+        files = os.listdir(cache) if os.path.isdir(cache) else []
+        if r.returncode != 0 or len(files) != 1:
+            self.notes.append("floor: no seccomp filter (nook run: %s)" % r.stderr.strip())
+            return None
+        with open(os.path.join(cache, files[0]), "rb") as f:
+            data = f.read()
+        n = struct.unpack_from("<Q", data, 40)[0]
+        if data[:8] != b"NKBPF\0\0\1" or len(data) != 80 + 8 * n:
+            self.notes.append("floor: nook's seccomp cache has an unknown format")
+            return None
+        path = os.path.join(self.tmp, "floor.bpf")
+        with open(path, "wb") as f:
+            f.write(data[80:])
+        shutil.rmtree(root)
+        return path
 
     def new_id(self, rt, what):
         self.seq += 1
@@ -258,7 +288,8 @@ class Bench:
             self.timed("spawn/true-privns", "@/bin/true")
             for rt in self.order(["floor"] + list(self.rt), i):
                 if rt == "floor":
-                    self.timed("run/floor", "%s %s" % (FLOOR, self.rootfs))
+                    seccomp = "--seccomp %s " % self.floor_bpf if self.floor_bpf else ""
+                    self.timed("run/floor", "%s %s%s" % (FLOOR, seccomp, self.rootfs))
                     continue
                 cid = self.new_id(rt, "run")
                 if self.timed("run/" + rt, self.cmd(rt, "run", "--bundle", self.bundle, cid)):
@@ -432,7 +463,7 @@ class Bench:
         rows = [
             ("run", "run /bin/true, default spec", {"nook": "run/nook", "crun": "run/crun",
                                                     "runc": "run/runc", "floor": "run/floor"}),
-            ("run-nocg", "run, no cgroup work (crun: --cgroup-manager=disabled)",
+            ("run-nocg", "run, no cgroup work (nook, crun: --cgroup-manager=disabled)",
              {"nook": "run/nook-nocg", "crun": "run/crun-nocg", "floor": "run/floor"}),
         ]
         for op in ("create", "start", "state", "exec", "kill", "delete"):

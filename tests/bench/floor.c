@@ -12,12 +12,17 @@
  * with one read-only bind per host hierarchy), the six device nodes and the
  * /dev symlinks, pivot_root, the masked and read-only paths, the root
  * remounted read-only, the hostname, RLIMIT_NOFILE, the capability bounding
- * set cut to the spec's list, no_new_privs, the capability sets, exec. The
- * parent waits and returns the child's status. Static, like a runtime could be. */
+ * set cut to the spec's list, no_new_privs, the capability sets, the config's
+ * seccomp filter (--seccomp FILE: the compiled BPF, raw sock_filter array,
+ * which the bench takes from nook's cache: compiling is a runtime's work,
+ * loading it the kernel's), exec. The parent waits and returns the child's
+ * status. Static, like a runtime could be. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/sched.h>
 #include <mntent.h>
 #include <sched.h>
@@ -191,10 +196,37 @@ static void process_setup(void)
         die("capset");
 }
 
+/* Read before the clone, as a runtime has its program ready by then. */
+static struct sock_fprog read_filter(const char *path)
+{
+    struct sock_fprog prog = {0, NULL};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0)
+        die(path);
+    if (st.st_size == 0 || st.st_size % (off_t)sizeof(struct sock_filter) != 0 ||
+        st.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+        fprintf(stderr, "bench-floor: %s: not a BPF program\n", path);
+        exit(2);
+    }
+    prog.len = (unsigned short)(st.st_size / (off_t)sizeof(struct sock_filter));
+    prog.filter = malloc((size_t)st.st_size);
+    if (prog.filter == NULL || read(fd, prog.filter, (size_t)st.st_size) != st.st_size)
+        die(path);
+    close(fd);
+    return prog;
+}
+
 int main(int argc, char **argv)
 {
+    struct sock_fprog filter = {0, NULL};
+    if (argc > 2 && strcmp(argv[1], "--seccomp") == 0) {
+        filter = read_filter(argv[2]);
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: bench-floor ROOTFS [ARGS...]\n");
+        fprintf(stderr, "usage: bench-floor [--seccomp BPF-FILE] ROOTFS [ARGS...]\n");
         return 2;
     }
     char *rootfs = realpath(argv[1], NULL);
@@ -211,6 +243,8 @@ int main(int argc, char **argv)
     if (pid == 0) {
         mounts(rootfs);
         process_setup();
+        if (filter.len > 0 && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) < 0)
+            die("seccomp");
         char *envp[] = {(char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                         (char *)"TERM=xterm", NULL};
         execve(args[0], args, envp);

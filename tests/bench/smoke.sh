@@ -38,6 +38,8 @@ for row in run run-nocg create start state kill delete list-1 list-2 n2; do
 done
 jq -e '.rows.run.floor.wall_ms.median > 0' "$json" >/dev/null 2>&1
 check "the floor program ran" $?
+jq -e '[.notes[] | select(startswith("floor:"))] == []' "$json" >/dev/null 2>&1
+check "the floor loaded the config's seccomp filter (nook's compiled program)" $?
 
 left=0
 for d in /sys/fs/cgroup/$PREFIX-* /sys/fs/cgroup/*/$PREFIX-*; do

@@ -82,6 +82,20 @@ kv() { # kv FILE KEY
     assert_no_leftovers
 }
 
+@test "v2: the layout comes from cgroup.controllers: no mount table scan, no layout cache in the state root" {
+    command -v strace >/dev/null || skip "strace is not installed"
+    start_counter
+    nook pause "$ID"
+    # LeakSanitizer cannot run under ptrace
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -o "$BUNDLE/trace" \
+        -e trace=open,openat,openat2 "$NOOK" --root "$NOOK_ROOT" state "$ID" >"$BUNDLE/state.out"
+    [ "$(jq -r .status "$BUNDLE/state.out")" = paused ]
+    ! grep -Eq '"/proc/(self/|[0-9]+/)?(mounts|mountinfo|cgroups)"' "$BUNDLE/trace" ||
+        fail "state scanned: $(grep -E '"/proc/' "$BUNDLE/trace")"
+    [ ! -e "$NOOK_ROOT/.cgroup-layout" ] || fail "a v1 layout cache on a v2 host"
+    nook resume "$ID"
+}
+
 @test "v2 update: each flag lands in its v2 file" {
     set_args sleep 100
     nook run -d "$ID" </dev/null >/dev/null 2>&1

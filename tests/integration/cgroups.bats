@@ -182,3 +182,31 @@ teardown() {
     assert_output --partial "create cgroup"
     assert_no_cgroup
 }
+
+@test "cgroups: --cgroup-manager=disabled runs in the caller's cgroup, makes none, refuses limits" {
+    set_probe sleep=30
+    "$NOOK" --cgroup-manager=disabled --root "$NOOK_ROOT" create "$ID" </dev/null >/dev/null 2>&1
+    pid="$(container_pid "$ID")"
+    assert_no_cgroup
+    # init shares this shell's cgroup in every hierarchy
+    diff "/proc/$$/cgroup" "/proc/$pid/cgroup"
+    run jq -r '.nook.cgroupPath // "none"' "$NOOK_ROOT/$ID/state.json"
+    assert_output none
+    nook delete --force "$ID"
+    ! pid_alive "$pid"
+
+    update_config '.linux.resources.memory = {"limit": 67108864}'
+    run "$NOOK" --cgroup-manager=disabled --root "$NOOK_ROOT" run "$ID"
+    assert_failure
+    assert_output --partial 'linux.resources: limits set, but cgroups are disabled'
+    [ "${#lines[@]}" -eq 1 ]
+    [ ! -e "$NOOK_ROOT/$ID" ]
+    assert_no_cgroup
+
+    run "$NOOK" --cgroup-manager=bogus --root "$NOOK_ROOT" list
+    assert_failure
+    assert_output --partial '--cgroup-manager: unknown manager "bogus"'
+    run "$NOOK" --cgroup-manager=systemd --root "$NOOK_ROOT" run "$ID"
+    assert_failure
+    assert_output --partial 'systemd cgroup driver is not supported'
+}

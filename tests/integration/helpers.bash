@@ -21,8 +21,8 @@
 #
 # teardown_bundle force-deletes every container under $NOOK_ROOT, then fails the test
 # if anything is left: a process whose root is the rootfs or whose root/cwd is inside
-# $BUNDLE, a mount mentioning $BUNDLE, a container dir under $NOOK_ROOT (the compiled
-# seccomp cache $NOOK_ROOT/.seccomp-cache is no container and stays), a cgroup
+# $BUNDLE, a mount mentioning $BUNDLE, a container dir under $NOOK_ROOT (nook's caches
+# there, .seccomp-cache and .cgroup-layout, are no container and stay), a cgroup
 # named $ID. It cleans such leftovers up (they belong to this test) before failing,
 # so one broken test does not break the next.
 
@@ -297,7 +297,7 @@ collect_leftovers() {
     if [ -n "$root" ] && [ -d "$root" ]; then
         while read -r line; do
             [ -n "$line" ] && echo "state left: $root/$line"
-        done < <(ls -A "$root" 2>/dev/null | grep -vx '\.seccomp-cache')
+        done < <(state_entries "$root")
     fi
     while read -r line; do
         [ -n "$line" ] && echo "cgroup left: $line"
@@ -305,6 +305,12 @@ collect_leftovers() {
 }
 
 # assert_no_leftovers [DIR DEVINO STATE_ROOT ID]: usable mid-test (defaults: this test's bundle).
+# What a state root holds besides nook's caches (the compiled seccomp filters,
+# the v1 cgroup layout): containers, or their leftovers.
+state_entries() {
+    ls -A "$1" 2>/dev/null | grep -vx -e '\.seccomp-cache' -e '\.cgroup-layout'
+}
+
 assert_no_leftovers() {
     local report
     report="$(collect_leftovers "${1:-$BUNDLE}" "${2-$ROOTFS_DEVINO}" "${3-$NOOK_ROOT}" "${4-$ID}")"
@@ -336,7 +342,7 @@ teardown_bundle() {
     [ -n "${BUNDLE:-}" ] && [ -d "$BUNDLE" ] || return 0
     local id report status=0
     if [ -d "$NOOK_ROOT" ]; then
-        for id in $(ls -A "$NOOK_ROOT" 2>/dev/null | grep -vx '\.seccomp-cache'); do
+        for id in $(state_entries "$NOOK_ROOT"); do
             nook delete -f "$id" >/dev/null 2>&1 || true
         done
     fi

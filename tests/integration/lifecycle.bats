@@ -102,6 +102,20 @@ ancestors_of_shell() {
     assert_failure
 }
 
+@test "run starts init with its final GO: no exec.fifo unless a startContainer hook reports through it" {
+    set_args /bin/true
+    run strace -f -qq -e trace=mknodat -o "$BUNDLE/trace" "$NOOK" --root "$NOOK_ROOT" run "$ID"
+    assert_success
+    ! grep -q exec.fifo "$BUNDLE/trace" || fail "run made the fifo: $(cat "$BUNDLE/trace")"
+    # a startContainer hook's failure reaches `run` through the fifo
+    update_config '.hooks.startContainer = [{path: "/bin/false"}]'
+    run strace -f -qq -e trace=mknodat -o "$BUNDLE/trace" "$NOOK" --root "$NOOK_ROOT" run "$ID"
+    assert_failure
+    grep -q exec.fifo "$BUNDLE/trace"
+    [[ "$output" == *startContainer* ]] || fail "no hook error: $output"
+    nook delete -f "$ID" 2>/dev/null || true
+}
+
 @test "create leaves init blocked before the user process; start runs it" {
     set_probe ready=/tmp/started pause
     nook create "$ID" >"$BUNDLE/out" 2>&1 </dev/null
@@ -446,7 +460,7 @@ fake_pid_reuse() {
     for i in 1 2 3 4 5; do
         grep -qx "uid=0" "$BUNDLE/par.$i"
     done
-    [ -z "$(ls -A "$NOOK_ROOT" | grep -vx '\.seccomp-cache')" ]
+    [ -z "$(state_entries "$NOOK_ROOT")" ]
 }
 
 @test "process.oomScoreAdj is written for init before it runs" {

@@ -63,7 +63,7 @@ $left"
 @test "no state root of the suite holds a container" {
     local bundle devino id left=""
     while read -r bundle devino id; do
-        [ -d "$bundle/state" ] && [ -n "$(ls -A "$bundle/state")" ] && left+="$bundle/state "
+        [ -d "$bundle/state" ] && [ -n "$(state_entries "$bundle/state")" ] && left+="$bundle/state "
     done < <(suite_bundles)
     [ -z "$left" ] || fail "state left: $left"
 }
