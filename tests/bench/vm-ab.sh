@@ -7,7 +7,7 @@
 # COPY (1: run each nook from a copy on /tmp, as bench.py does for binaries
 # on 9p, whose page cache the VM drops after every exec; 0: run them in place).
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 N=${N:-10}
 LIST_N=${LIST_N:-10}
 NOOKS=${NOOKS:-$PWD/build/nook}

@@ -7,7 +7,7 @@
 # OUT (build/bench/vm-profile: perf and strace logs per runtime and step),
 # COPY (1: run nook from a copy on /tmp, see vm-ab.sh; 0: from where it is).
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 NOOK=${NOOK:-$PWD/build/nook}
 RUNTIMES=${RUNTIMES:-nook crun}
 REPS=${REPS:-3}
