@@ -39,6 +39,9 @@ typedef struct nk_cg_layout {
 /* Discover the host's layout (libcgroup for the v1 controller mounts). */
 int nk_cg_layout_get(nk_cg_layout *l, nk_error **err);
 void nk_cg_layout_clear(nk_cg_layout *l);
+/* Drop the layout this process found (it is kept for the rest of the
+ * command); nk_cgroup_set_state_root does it too. */
+void nk_cg_layout_forget(void);
 /* Mount point of v1 controller ctrl, NULL when not mounted. */
 const char *nk_cg_v1_mount(const nk_cg_layout *l, const char *ctrl);
 /* ctrl is listed in the cgroup2 root's cgroup.controllers. */

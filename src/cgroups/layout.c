@@ -37,6 +37,7 @@ void nk_cgroup_set_state_root(const char *root)
 {
     free(state_root);
     state_root = root != NULL ? xstrdup(root) : NULL;
+    nk_cg_layout_forget();
 }
 
 static bool is_fs(const char *path, long magic)
@@ -132,7 +133,59 @@ static int v1_layout(nk_cg_layout *l, nk_error **err)
     return 0;
 }
 
+static char **strv_dup(char **v)
+{
+    size_t n = 0;
+    while (v != NULL && v[n] != NULL)
+        n++;
+    char **out = xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        out[i] = xstrdup(v[i]);
+    return out;
+}
+
+static void layout_copy(nk_cg_layout *dst, const nk_cg_layout *src)
+{
+    memset(dst, 0, sizeof(*dst));
+    dst->mode = src->mode;
+    dst->unified = src->unified ? xstrdup(src->unified) : NULL;
+    dst->v2_ctrls = src->v2_ctrls ? strv_dup(src->v2_ctrls) : NULL;
+    dst->n_hiers = src->n_hiers;
+    dst->hiers = src->n_hiers ? xcalloc(src->n_hiers, sizeof(nk_cg_hier)) : NULL;
+    for (size_t i = 0; i < src->n_hiers; i++) {
+        dst->hiers[i].mount = xstrdup(src->hiers[i].mount);
+        dst->hiers[i].ctrls = strv_dup(src->hiers[i].ctrls);
+    }
+}
+
+static int layout_discover(nk_cg_layout *l, nk_error **err);
+
+/* One command is a few milliseconds: the layout it found first holds for
+ * the rest of it (`list` asks once per container). */
+static nk_cg_layout memo;
+static bool memo_set;
+
 int nk_cg_layout_get(nk_cg_layout *l, nk_error **err)
+{
+    if (!memo_set) {
+        if (layout_discover(&memo, err) < 0) {
+            nk_cg_layout_clear(&memo);
+            return -1;
+        }
+        memo_set = true;
+    }
+    layout_copy(l, &memo);
+    return 0;
+}
+
+/* Tests and a new state root: the next lookup starts afresh. */
+void nk_cg_layout_forget(void)
+{
+    nk_cg_layout_clear(&memo);
+    memo_set = false;
+}
+
+static int layout_discover(nk_cg_layout *l, nk_error **err)
 {
     memset(l, 0, sizeof(*l));
     if (is_fs(CG_ROOT, CGROUP2_SUPER_MAGIC)) {
