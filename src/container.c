@@ -177,9 +177,10 @@ static int forward_notify_fd(const nk_created *c, int fd, const char *bundle, nk
     return nk_seccomp_send_listener(&c->config->linux.seccomp, fd, c->pid, json, err);
 }
 
-/* Init's messages until READY: it may ask for the runtime-namespace hooks. */
+/* Init's messages until READY: it may ask for the runtime-namespace hooks.
+ * *failed: init itself reported an error (NULL: not wanted). */
 static int wait_ready(const nk_created *c, const char *id, const char *bundle, int sync_fd,
-                      nk_error **err)
+                      bool *failed, nk_error **err)
 {
     for (;;) {
         nk_sync_msg msg;
@@ -187,8 +188,11 @@ static int wait_ready(const nk_created *c, const char *id, const char *bundle, i
             return -1;
         if (msg.type == NK_SYNC_READY)
             return 0;
-        if (msg.type == NK_SYNC_ERROR)
+        if (msg.type == NK_SYNC_ERROR) {
+            if (failed != NULL)
+                *failed = true;
             return nk_err(err, msg.value, "%s", msg.payload);
+        }
         if (msg.type == NK_SYNC_SECCOMP_FD) {
             int ret = forward_notify_fd(c, msg.fd, bundle, err);
             nk_closep(&msg.fd);
@@ -294,14 +298,27 @@ static int spawn_init(nk_context *ctx, const nk_create_opts *o, nk_created *c, c
     nk_spawn_release(&sp);
     nk_cgroup_join_close(&c->cg.join); /* init has its own copies */
     close(sync[1]);
-    if (ret == 0)
-        ret = write_oom_score_adj(c->pid, &c->config->process, err);
-    if (ret == 0)
-        ret = nk_net_devices_move(c->pid, &c->config->linux, err);
-    if (ret == 0 && c->early_go)
-        ret = complete_create(c, o, bundle, rootfs, err);
-    if (ret == 0)
-        ret = wait_ready(c, o->id, bundle, sync[0], err);
+    if (ret < 0)
+        return -1;
+    /* init is already at work: its own failure may be what made one of
+     * these fail (/proc/<pid> or the socket gone) */
+    if (write_oom_score_adj(c->pid, &c->config->process, err) < 0 ||
+        nk_net_devices_move(c->pid, &c->config->linux, err) < 0 ||
+        (c->early_go && complete_create(c, o, bundle, rootfs, err) < 0)) {
+        /* without hooks nothing in init waits for us before READY, so
+         * reading what it said cannot block on us */
+        nk_error *why = NULL;
+        bool init_failed = false;
+        if (c->early_go && wait_ready(c, o->id, bundle, sync[0], &init_failed, &why) < 0 &&
+            init_failed) {
+            nk_error_free(*err);
+            *err = why;
+        } else {
+            nk_error_free(why);
+        }
+        return -1;
+    }
+    ret = wait_ready(c, o->id, bundle, sync[0], NULL, err);
     NK_FAULT_POINT("create.after_ready");
     if (ret == 0 && console_peer >= 0)
         ret = nk_terminal_recv_master(console_peer, &c->tty_master, err);

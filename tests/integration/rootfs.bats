@@ -267,6 +267,19 @@ host_has_cgroup_v1() {
     [ -z "$(ls -A "$BUNDLE/hostdev")" ]
 }
 
+@test "rootfs: init's refusal is what run reports, every time (not the socket it closed)" {
+    # init fails at once while nook is still saving state and sending GO:
+    # nook's send then finds the socket gone; the reason must still be init's
+    rmdir "$ROOTFS/proc"
+    ln -s /tmp "$ROOTFS/proc"
+    local i out
+    for i in $(seq 1 60); do
+        out="$(nook run "$ID-$i" 2>&1)" && fail "run $i succeeded"
+        [[ "$out" == *"refusing to mount proc"* ]] || fail "run $i: $out"
+    done
+    assert_no_leftovers
+}
+
 @test "rootfs: readonly paths become read-only bind mounts" {
     mkdir -p "$ROOTFS/etc/ro"
     update_config '.linux.readonlyPaths = ["/etc/ro", "/does/not/exist"]'
