@@ -104,12 +104,12 @@ ancestors_of_shell() {
 
 @test "run starts init with its final GO: no exec.fifo unless a startContainer hook reports through it" {
     set_args /bin/true
-    run strace -f -qq -e trace=mknodat -o "$BUNDLE/trace" "$NOOK" --root "$NOOK_ROOT" run "$ID"
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" run strace -f -qq -e trace=mknodat -o "$BUNDLE/trace" "$NOOK" --root "$NOOK_ROOT" run "$ID"
     assert_success
     ! grep -q exec.fifo "$BUNDLE/trace" || fail "run made the fifo: $(cat "$BUNDLE/trace")"
     # a startContainer hook's failure reaches `run` through the fifo
     update_config '.hooks.startContainer = [{path: "/bin/false"}]'
-    run strace -f -qq -e trace=mknodat -o "$BUNDLE/trace" "$NOOK" --root "$NOOK_ROOT" run "$ID"
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" run strace -f -qq -e trace=mknodat -o "$BUNDLE/trace" "$NOOK" --root "$NOOK_ROOT" run "$ID"
     assert_failure
     grep -q exec.fifo "$BUNDLE/trace"
     [[ "$output" == *startContainer* ]] || fail "no hook error: $output"
