@@ -13,15 +13,8 @@ LIST_N=${LIST_N:-10}
 NOOKS=${NOOKS:-$PWD/build/nook}
 DRIVER=$PWD/build/bench/bench-driver
 T=$(mktemp -d /tmp/nkab.XXXXXX)
-mkdir -p "$T/bundle/rootfs"/{bin,proc,sys,dev,tmp,etc}
-cp /bin/busybox "$T/bundle/rootfs/bin/busybox"
-for a in true sleep sh; do ln -s busybox "$T/bundle/rootfs/bin/$a"; done
-(cd "$T/bundle" && "${NOOKS%% *}" spec)
-jq '.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["/bin/true"]' \
-    "$T/bundle/config.json" >"$T/c.json" && mv "$T/c.json" "$T/bundle/config.json"
-mkdir -p "$T/sleeper"
-jq --arg r "$T/bundle/rootfs" '.process.args = ["/bin/sleep", "100000"] | .root.path = $r' \
-    "$T/bundle/config.json" >"$T/sleeper/config.json"
+. tests/bench/bundle.sh
+bench_bundle "$T" "${NOOKS%% *}" || exit 1
 # runtimes: name=binary
 RTS="crun=/usr/bin/crun"
 k=0

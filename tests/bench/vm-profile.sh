@@ -45,16 +45,8 @@ measure() {
         END { printf "%-14s %-5s rc=%d task-clock %8.1f ms  cs %5s  faults %5s (major %s)\n", l, r, rc, tc, cs, pf, mf }' "$log"
 }
 
-mkdir -p "$T/bundle/rootfs"/{bin,proc,sys,dev,tmp,etc}
-cp /bin/busybox "$T/bundle/rootfs/bin/busybox"
-for a in true sleep sh; do ln -s busybox "$T/bundle/rootfs/bin/$a"; done
-echo "root:x:0:0:root:/root:/bin/sh" >"$T/bundle/rootfs/etc/passwd"
-(cd "$T/bundle" && "$NOOK" spec)
-jq '.ociVersion = "1.0.2" | .process.terminal = false | .process.args = ["/bin/true"]' \
-    "$T/bundle/config.json" >"$T/c.json" && mv "$T/c.json" "$T/bundle/config.json"
-mkdir -p "$T/sleeper"
-jq --arg r "$T/bundle/rootfs" '.process.args = ["/bin/sleep", "100000"] | .root.path = $r' \
-    "$T/bundle/config.json" >"$T/sleeper/config.json"
+. tests/bench/bundle.sh
+bench_bundle "$T" "$NOOK" || exit 1
 
 cleanup() {
     for r in $RUNTIMES; do
