@@ -462,9 +462,12 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     nk_process_unknown_caps(&c->config->process, warn_unknown_cap, ctx);
     c->started = start_now && c->config->hooks.start_container.len == 0;
     /* compiled here, before anything exists to undo; the cache is the state
-     * root's, which init can no longer see */
+     * root's, which init can no longer see. The root is made first: on a
+     * new root the first container would otherwise compile without caching,
+     * and so would the second */
     if (c->config->linux.has_seccomp &&
-        nk_seccomp_prepare(&c->config->linux.seccomp, ctx->root, &c->seccomp, err) < 0)
+        (nk_state_root_create(ctx, err) < 0 ||
+         nk_seccomp_prepare(&c->config->linux.seccomp, ctx->root, &c->seccomp, err) < 0))
         return -1;
     if (c->config->linux.has_seccomp)
         nk_debug(ctx, "seccomp: %zu BPF instructions %s", c->seccomp.len,

@@ -43,12 +43,17 @@ static int lock_dir(int fd, int lock, nk_error **err)
     return 0;
 }
 
+int nk_state_root_create(const nk_context *ctx, nk_error **err)
+{
+    return mkdir_p(ctx->root, 0700, err);
+}
+
 int nk_state_dir_create(const nk_context *ctx, const char *id, nk_state_dir *d, nk_error **err)
 {
     d->fd = -1;
     d->path = NULL;
     d->id = xstrdup(id);
-    if (mkdir_p(ctx->root, 0700, err) < 0)
+    if (nk_state_root_create(ctx, err) < 0)
         return -1;
     d->path = xasprintf("%s/%s", ctx->root, id);
     if (mkdir(d->path, 0700) < 0) {

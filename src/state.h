@@ -22,6 +22,8 @@ typedef struct nk_state_dir {
 } nk_state_dir;
 
 /* mkdir <root>/<id>, lock it exclusively. EEXIST → `container "id" already exists`. */
+/* The state root (--root), made 0700 with its parents when missing. */
+int nk_state_root_create(const nk_context *ctx, nk_error **err);
 int nk_state_dir_create(const nk_context *ctx, const char *id, nk_state_dir *d, nk_error **err);
 /* Open and lock (LOCK_EX, LOCK_SH, or 0 for no lock). ENOENT → `container "id" does not exist`. */
 int nk_state_dir_open(const nk_context *ctx, const char *id, int lock, nk_state_dir *d,

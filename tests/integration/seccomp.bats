@@ -389,6 +389,22 @@ start_listener() {
     [ "$(stat -c %Y.%i "$NOOK_ROOT/.seccomp-cache/$f")" = "$before" ]
 }
 
+@test "cache: the first container on a root that does not exist yet fills the cache" {
+    deny_yield SCMP_ACT_ERRNO 'errnoRet: 42'
+    set_probe syscall=24
+    local root="$BUNDLE/new/root"
+    [ ! -e "$BUNDLE/new" ]
+    run "$NOOK" --root "$root" run "$ID"
+    assert_success
+    assert_line "syscall=24 ret=-1 errno=42"
+    [ "$(stat -c %a "$root")" = 700 ]
+    [ "$(ls "$root/.seccomp-cache" | wc -l)" -eq 1 ]
+    run "$NOOK" --root "$root" --debug run "$ID"
+    assert_success
+    assert_line "syscall=24 ret=-1 errno=42"
+    assert_output --partial "BPF instructions from the cache"
+}
+
 @test "cache: a tampered cache file is rejected and the filter is still right" {
     deny_yield SCMP_ACT_ERRNO 'errnoRet: 42'
     set_probe syscall=24
