@@ -212,7 +212,7 @@ class Bench:
     def seccomp_program(self, cfg):
         """The config's compiled seccomp filter, for the floor to load: one
         untimed `nook run` fills nook's cache (<root>/.seccomp-cache/<key>:
-        80-byte header (magic "NKBPF" 0 0 1, key, u64 count, digest), then the
+        80-byte header (magic "NKBPF" 0 0 2, key, u64 count, digest), then the
         sock_filter array)."""
         if not cfg["linux"].get("seccomp"):
             return None
@@ -228,7 +228,7 @@ class Bench:
         with open(os.path.join(cache, files[0]), "rb") as f:
             data = f.read()
         n = struct.unpack_from("<Q", data, 40)[0]
-        if data[:8] != b"NKBPF\0\0\1" or len(data) != 80 + 8 * n:
+        if data[:8] != b"NKBPF\0\0\2" or len(data) != 80 + 8 * n:
             self.notes.append("floor: nook's seccomp cache has an unknown format")
             return None
         path = os.path.join(self.tmp, "floor.bpf")
@@ -467,7 +467,8 @@ class Bench:
             "wall_ms": {"median": round(statistics.median(walls), 3), "p90": round(p90(walls), 3),
                         "min": round(walls[0], 3)},
             "cpu_ms": {"median": round(statistics.median(cpus), 3), "p90": round(p90(cpus), 3)},
-            "maxrss_kib": {"median": int(statistics.median(rss)), "max": rss[-1]},
+            "maxrss_kib": {"median": int(statistics.median(rss)), "max": rss[-1],
+                           "samples": [x[2] for x in s]},
         }
 
     def rows(self):

@@ -202,3 +202,152 @@ TEST(cache_round_trip_and_tamper)
     snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
     CHECK(system(cmd) == 0);
 }
+
+/* ---- the program's shape: a binary tree, not a list ---------------------- */
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+/* Runs a classic BPF seccomp program on one syscall (arguments 0) and returns
+ * its verdict; *steps is how many instructions it took. The kernel walks the
+ * program like this for every syscall number when the filter is attached. */
+static uint32_t bpf_run(const struct sock_filter *p, size_t len, int nr, uint32_t arch,
+                        size_t *steps, bool *ok)
+{
+    struct seccomp_data d = {.nr = nr, .arch = arch};
+    uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = {0};
+    *ok = true;
+    *steps = 0;
+    for (size_t pc = 0; pc < len; pc++) {
+        const struct sock_filter *i = &p[pc];
+        ++*steps;
+        uint32_t src = BPF_SRC(i->code) == BPF_X ? x : i->k;
+        switch (BPF_CLASS(i->code)) {
+        case BPF_LD:
+            if (i->code == (BPF_LD | BPF_W | BPF_ABS) && i->k + 4 <= sizeof(d) && i->k % 4 == 0)
+                memcpy(&a, (const char *)&d + i->k, 4);
+            else if (i->code == (BPF_LD | BPF_IMM))
+                a = i->k;
+            else if (i->code == (BPF_LD | BPF_MEM) && i->k < BPF_MEMWORDS)
+                a = mem[i->k];
+            else
+                goto bad;
+            break;
+        case BPF_LDX:
+            if (i->code == (BPF_LDX | BPF_IMM))
+                x = i->k;
+            else if (i->code == (BPF_LDX | BPF_MEM) && i->k < BPF_MEMWORDS)
+                x = mem[i->k];
+            else
+                goto bad;
+            break;
+        case BPF_ST:
+        case BPF_STX:
+            if (i->k >= BPF_MEMWORDS)
+                goto bad;
+            mem[i->k] = BPF_CLASS(i->code) == BPF_ST ? a : x;
+            break;
+        case BPF_ALU:
+            switch (BPF_OP(i->code)) {
+            case BPF_ADD:
+                a += src;
+                break;
+            case BPF_SUB:
+                a -= src;
+                break;
+            case BPF_AND:
+                a &= src;
+                break;
+            case BPF_OR:
+                a |= src;
+                break;
+            case BPF_LSH:
+                a <<= src & 31;
+                break;
+            case BPF_RSH:
+                a >>= src & 31;
+                break;
+            default:
+                goto bad;
+            }
+            break;
+        case BPF_JMP: {
+            bool t;
+            switch (BPF_OP(i->code)) {
+            case BPF_JA:
+                pc += i->k;
+                continue;
+            case BPF_JEQ:
+                t = a == src;
+                break;
+            case BPF_JGT:
+                t = a > src;
+                break;
+            case BPF_JGE:
+                t = a >= src;
+                break;
+            case BPF_JSET:
+                t = (a & src) != 0;
+                break;
+            default:
+                goto bad;
+            }
+            pc += t ? i->jt : i->jf;
+            break;
+        }
+        case BPF_RET:
+            return BPF_RVAL(i->code) == BPF_A ? a : i->k;
+        case BPF_MISC:
+            if (i->code == (BPF_MISC | BPF_TAX))
+                x = a;
+            else if (i->code == (BPF_MISC | BPF_TXA))
+                a = x;
+            else
+                goto bad;
+            break;
+        default:
+            goto bad;
+        }
+    }
+bad:
+    *ok = false;
+    return 0;
+}
+
+TEST(default_profile_is_a_binary_tree)
+{
+    _cleanup_free_ char *json = NULL;
+    size_t json_len = 0;
+    _cleanup_error_ nk_error *err = NULL;
+    CHECK(oci_spec_default(false, 0, 0, &json, &json_len, &err) == 0);
+    oci_config *c = NULL;
+    CHECK(oci_config_parse(json, json_len, &c, &err) == 0);
+    _cleanup_config_ oci_config *cfg = c;
+    nk_seccomp_prog p;
+    CHECK(nk_seccomp_prepare(&cfg->linux.seccomp, NULL, &p, &err) == 0);
+    const struct sock_filter *f = p.insns;
+    size_t longest = 0, allowed = 0;
+    bool ok;
+    size_t steps;
+    for (int nr = 0; nr < 460; nr++) {
+        uint32_t v = bpf_run(f, p.len, nr, AUDIT_ARCH_X86_64, &steps, &ok);
+        CHECK(ok);
+        allowed += v == SECCOMP_RET_ALLOW;
+        if (steps > longest)
+            longest = steps;
+    }
+    /* the verdicts are the profile's: read, getpid allowed; reboot,
+     * kexec_load refused with EPERM; i386 getpid allowed */
+    const uint32_t deny = SECCOMP_RET_ERRNO | 1;
+    CHECK(bpf_run(f, p.len, 0, AUDIT_ARCH_X86_64, &steps, &ok) == SECCOMP_RET_ALLOW);
+    CHECK(bpf_run(f, p.len, 39, AUDIT_ARCH_X86_64, &steps, &ok) == SECCOMP_RET_ALLOW);
+    CHECK(bpf_run(f, p.len, 169, AUDIT_ARCH_X86_64, &steps, &ok) == deny);
+    CHECK(bpf_run(f, p.len, 246, AUDIT_ARCH_X86_64, &steps, &ok) == deny);
+    CHECK(bpf_run(f, p.len, 20, AUDIT_ARCH_I386, &steps, &ok) == SECCOMP_RET_ALLOW);
+    CHECK(allowed > 300);
+    /* ~log2(360) comparisons per syscall: a list would take up to ~360 */
+    if (longest > 64)
+        unit_fail(__FILE__, __LINE__, "the longest path is %zu instructions (a list, not a tree)",
+                  longest);
+    nk_seccomp_prog_clear(&p);
+}
