@@ -648,26 +648,24 @@ typedef struct owner_cache {
     char *name; /* NULL: nothing looked up yet */
 } owner_cache;
 
-static char *owner_name(const char *root, const char *id, owner_cache *cache)
+static char *owner_name(uid_t uid, owner_cache *cache)
 {
-    _cleanup_free_ char *path = xasprintf("%s/%s", root, id);
-    struct stat st;
-    if (stat(path, &st) < 0)
-        return xstrdup("");
-    if (cache->name == NULL || cache->uid != st.st_uid) {
+    if (cache->name == NULL || cache->uid != uid) {
         char *name = NULL;
         nk_error *e = NULL;
-        if (nk_passwd_name("/etc/passwd", st.st_uid, &name, &e) < 0 || name == NULL)
-            name = xasprintf("#%u", (unsigned)st.st_uid);
+        if (nk_passwd_name("/etc/passwd", uid, &name, &e) < 0 || name == NULL)
+            name = xasprintf("#%u", (unsigned)uid);
         nk_error_free(e);
         free(cache->name);
         cache->name = name;
-        cache->uid = st.st_uid;
+        cache->uid = uid;
     }
     return xstrdup(cache->name);
 }
 
-static int load_unlocked(nk_context *ctx, const char *id, nk_state **out, nk_error **err)
+/* *owner (may be NULL): who owns the container's directory */
+static int load_unlocked(nk_context *ctx, const char *id, nk_state **out, uid_t *owner,
+                         nk_error **err)
 {
     if (nk_validate_id(id, err) < 0)
         return -1;
@@ -687,13 +685,15 @@ static int load_unlocked(nk_context *ctx, const char *id, nk_state **out, nk_err
         else
             ret = nk_state_load(&d, out, err);
     }
+    if (owner != NULL)
+        *owner = d.uid;
     nk_state_dir_close(&d);
     return ret;
 }
 
 int nk_container_state(nk_context *ctx, const char *id, nk_state **out, nk_error **err)
 {
-    return load_unlocked(ctx, id, out, err);
+    return load_unlocked(ctx, id, out, NULL, err);
 }
 
 int nk_container_list(nk_context *ctx, nk_state ***out, size_t *n, nk_error **err)
@@ -707,10 +707,11 @@ int nk_container_list(nk_context *ctx, nk_state ***out, size_t *n, nk_error **er
     owner_cache owners = {0};
     for (size_t i = 0; i < n_ids; i++) {
         nk_error *e = NULL;
-        if (load_unlocked(ctx, ids[i], &v[len], &e) == 0) {
+        uid_t uid = 0;
+        if (load_unlocked(ctx, ids[i], &v[len], &uid, &e) == 0) {
             /* list shows who owns the container, as runc does; state keeps "" */
             free(v[len]->owner);
-            v[len]->owner = owner_name(ctx->root, ids[i], &owners);
+            v[len]->owner = owner_name(uid, &owners);
             len++;
         } else
             nk_debug(ctx, "list: skipping %s: %s", ids[i], nk_error_text(e));

@@ -52,6 +52,7 @@ int nk_state_dir_create(const nk_context *ctx, const char *id, nk_state_dir *d, 
 {
     d->fd = -1;
     d->path = NULL;
+    d->uid = geteuid();
     d->id = xstrdup(id);
     if (nk_state_root_create(ctx, err) < 0)
         return -1;
@@ -74,6 +75,7 @@ int nk_state_dir_open(const nk_context *ctx, const char *id, int lock, nk_state_
                       nk_error **err)
 {
     d->id = xstrdup(id);
+    d->uid = 0;
     d->path = xasprintf("%s/%s", ctx->root, id);
     d->fd = open(d->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (d->fd < 0) {
@@ -87,6 +89,7 @@ int nk_state_dir_open(const nk_context *ctx, const char *id, int lock, nk_state_
     struct stat st;
     if (fstat(d->fd, &st) < 0 || st.st_nlink == 0)
         return nk_err(err, 0, "container \"%s\" does not exist", id);
+    d->uid = st.st_uid;
     return 0;
 }
 

@@ -19,6 +19,7 @@ typedef struct nk_state_dir {
     int fd;     /* the container directory, locked */
     char *path; /* <root>/<id> */
     char *id;
+    uid_t uid; /* the directory's owner, who `list` says owns the container */
 } nk_state_dir;
 
 /* mkdir <root>/<id>, lock it exclusively. EEXIST → `container "id" already exists`. */
