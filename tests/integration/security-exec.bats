@@ -154,6 +154,40 @@ PY
     kill -9 "$pid"
 }
 
+@test "security: create and exec switch to the read-only copy without executing nook again" {
+    # the in-place switch needs the overlay and CAP_SYS_ADMIN; ASan's build re-executes
+    [ "$(expected_exe_kind)" = overlay-ro ] || skip "no read-only overlay copy on this host"
+    ! readelf -l "$NOOK" | grep -q 'program interpreter' ||
+        skip "ASan's build (dynamic) re-executes instead"
+    command -v strace >/dev/null || skip "strace is not installed"
+    set_probe sleep=60
+    # not -f: init lives on (until start) and would keep strace waiting
+    strace -qq -e trace=execve,execveat -e signal=none -o "$BUNDLE/trace" \
+        "$NOOK" --root "$NOOK_ROOT" create "$ID" </dev/null >/dev/null 2>&1
+    # one execve (strace starting nook), none by nook of itself
+    run grep -c 'execve\(at\)\?(' "$BUNDLE/trace"
+    assert_output 1
+    local pid
+    pid="$(container_pid "$ID")"
+    assert_equal "$(exe_kind "$pid")" overlay-ro
+    # nothing the container can see maps the host binary any more
+    run python3 - "$pid" "$(readlink -f "$NOOK")" <<'PY'
+import os, sys
+d = "/proc/%s/map_files" % sys.argv[1]
+print("host-mapped" if any(os.path.realpath(os.path.join(d, e)) == sys.argv[2]
+                           for e in os.listdir(d)) else "clean")
+PY
+    assert_output clean
+    nook start "$ID"
+    strace -f -qq -e trace=execve,execveat -e signal=none -o "$BUNDLE/trace" \
+        "$NOOK" --root "$NOOK_ROOT" exec "$ID" /bin/nook-probe ids >"$BUNDLE/exec.out" 2>&1
+    grep -q "^uid=" "$BUNDLE/exec.out" || fail "exec failed: $(cat "$BUNDLE/exec.out")"
+    # strace's execve of nook and nook's of the probe, nothing else
+    run grep -o 'execve\(at\)\?("[^"]*"' "$BUNDLE/trace"
+    assert_output --partial 'execve("/bin/nook-probe"'
+    [ "${#lines[@]}" -eq 2 ] || fail "nook executed more than its probe: $output"
+}
+
 @test "security: without an overlay of its directory, nook re-executes from a sealed memfd" {
     # nook started from an unsealed memfd has no directory to overlay
     set_probe sleep=60
