@@ -2,6 +2,7 @@
 #ifndef NOOK_SECCOMP_SHA256_H
 #define NOOK_SECCOMP_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,9 @@ typedef struct nk_sha256 {
     uint8_t buf[64];
     size_t used;
 } nk_sha256;
+
+/* Set by tests to use the portable rounds where the CPU has SHA extensions. */
+extern bool nk_sha256_portable_only;
 
 void nk_sha256_init(nk_sha256 *s);
 void nk_sha256_update(nk_sha256 *s, const void *data, size_t len);
