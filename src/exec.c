@@ -3,7 +3,13 @@
  * namespaces only apply to children, and nook can wait for it (foreground)
  * or leave it to the caller's subreaper when nook exits (--detach). C2 runs
  * the same process setup as init (src/process/) and execs; its sync socket
- * end is close-on-exec, so EOF on the socket means the exec happened. */
+ * end is close-on-exec, so EOF on the socket means the exec happened.
+ *
+ * Without a user namespace nook itself joins the pid and time namespaces
+ * (for its children only), so its one child is born in them and is C1 and
+ * C2 at once: a fork, an exit and a wait less per exec. With one, joining
+ * the pid namespace needs its capabilities, which only a member gets: two
+ * children then. */
 #include "exec.h"
 
 #include <errno.h>
@@ -108,6 +114,20 @@ static _Noreturn void c2_main(exec_child *x)
     _exit(1);
 }
 
+/* One definition of each fault point for both ways of entering: */
+static void joined(void)
+{
+    NK_FAULT_POINT("exec.child.after_join");
+}
+
+static int report_pid(exec_child *x, pid_t pid, nk_error **err)
+{
+    if (nk_sync_send(x->sync_fd, NK_SYNC_PID, pid, NULL, err) < 0)
+        return -1;
+    NK_FAULT_POINT("exec.child.after_pid");
+    return 0;
+}
+
 static _Noreturn void c1_main(exec_child *x, int parent_end)
 {
     nk_error *err = NULL;
@@ -121,7 +141,7 @@ static _Noreturn void c1_main(exec_child *x, int parent_end)
         nk_ns_join_process(x->target, x->target_pidfd, &err) < 0)
         goto fail;
     /* CLONE_PARENT: C2 becomes nook's child, not ours */
-    NK_FAULT_POINT("exec.child.after_join");
+    joined();
     pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT, 0, 0, 0, 0);
     if (pid < 0) {
         nk_err(&err, errno, "fork into the container");
@@ -129,10 +149,31 @@ static _Noreturn void c1_main(exec_child *x, int parent_end)
     }
     if (pid == 0)
         c2_main(x);
-    if (nk_sync_send(x->sync_fd, NK_SYNC_PID, pid, NULL, &err) < 0)
+    if (report_pid(x, pid, &err) < 0)
         goto fail;
-    NK_FAULT_POINT("exec.child.after_pid");
     _exit(0);
+fail:
+    nk_sync_send_error(x->sync_fd, err);
+    _exit(1);
+}
+
+/* The one child, born in the container's pid and time namespaces (nook
+ * joined them for it): C1's steps, then C2's. */
+static _Noreturn void single_main(exec_child *x, int parent_end)
+{
+    nk_error *err = NULL;
+    nk_sync_msg msg;
+    close(parent_end);
+    if (x->cgroup != NULL && nk_cgroup_join_self(x->cgroup, x->cloned_in, &err) < 0)
+        goto fail;
+    if (nk_sync_expect(x->sync_fd, NK_SYNC_GO, &msg, &err) < 0 ||
+        nk_ns_join_process(x->target, x->target_pidfd, &err) < 0)
+        goto fail;
+    joined();
+    /* nook knows our pid from the fork: the message keeps the protocol */
+    if (report_pid(x, 0, &err) < 0)
+        goto fail;
+    c2_main(x);
 fail:
     nk_sync_send_error(x->sync_fd, err);
     _exit(1);
@@ -329,21 +370,34 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
         .seccomp = cfg->linux.has_seccomp ? &seccomp : NULL,
         .cgroup = s->cgroup_path != NULL ? &cg : NULL,
     };
+    bool single = !in_userns(cfg);
+    if (single && nk_ns_join_for_children(s->pid, target_pidfd, err) < 0) {
+        close(sync[0]);
+        close(sync[1]);
+        return -1;
+    }
     r->c1 = fork_into_cgroup(&x);
     if (r->c1 < 0) {
         close(sync[0]);
         close(sync[1]);
         return nk_err(err, errno, "fork");
     }
-    if (r->c1 == 0)
+    if (r->c1 == 0) {
+        if (single)
+            single_main(&x, sync[0]);
         c1_main(&x, sync[0]);
+    }
+    if (single) {
+        r->pid = r->c1; /* the process itself: waited for below, not reaped here */
+        r->c1 = -1;
+    }
     close(sync[1]);
     nk_closep(&console_fd);
     nk_cgroup_join_close(&cg);
     NK_FAULT_POINT("exec.after_clone");
     int ret = nk_sync_send(sync[0], NK_SYNC_GO, 0, NULL, err);
     if (ret < 0)
-        kill(r->c1, SIGKILL);
+        kill(r->c1 > 0 ? r->c1 : r->pid, SIGKILL);
     if (ret == 0)
         ret = collect(sync[0], s, cfg, r, err);
     else {

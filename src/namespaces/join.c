@@ -13,6 +13,10 @@
 #include "namespaces/namespaces.h"
 #include "util/cleanup.h"
 
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
 static const char *const proc_names[OCI_NS_COUNT] = {
     [OCI_NS_PID] = "pid",       [OCI_NS_NETWORK] = "net", [OCI_NS_MOUNT] = "mnt",
     [OCI_NS_IPC] = "ipc",       [OCI_NS_UTS] = "uts",     [OCI_NS_USER] = "user",
@@ -35,12 +39,12 @@ static bool same_ns(pid_t pid, oci_ns_type t)
     return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-int nk_ns_join_process(pid_t pid, int pidfd, nk_error **err)
+static int join(pid_t pid, int pidfd, int only, nk_error **err)
 {
     int flags = 0;
     bool differ[OCI_NS_COUNT] = {0};
     for (int t = 0; t < OCI_NS_COUNT; t++)
-        if (!same_ns(pid, (oci_ns_type)t)) {
+        if ((only & nk_ns_clone_flag((oci_ns_type)t)) && !same_ns(pid, (oci_ns_type)t)) {
             differ[t] = true;
             flags |= nk_ns_clone_flag((oci_ns_type)t);
         }
@@ -71,4 +75,14 @@ int nk_ns_join_process(pid_t pid, int pidfd, nk_error **err)
     for (int t = 0; t < OCI_NS_COUNT; t++)
         nk_closep(&fds[t]);
     return ret;
+}
+
+int nk_ns_join_process(pid_t pid, int pidfd, nk_error **err)
+{
+    return join(pid, pidfd, ~0, err);
+}
+
+int nk_ns_join_for_children(pid_t pid, int pidfd, nk_error **err)
+{
+    return join(pid, pidfd, CLONE_NEWPID | CLONE_NEWTIME, err);
 }

@@ -50,6 +50,9 @@ void nk_spawn_release(nk_spawn *s);
  * for it, -1 if none) that differs from the caller's. New pid and time
  * namespaces apply to the caller's children, so fork afterwards. */
 int nk_ns_join_process(pid_t pid, int pidfd, nk_error **err);
+/* Only the pid and time namespaces of pid, which apply to the caller's
+ * children, not to the caller: its next child is born in them. */
+int nk_ns_join_for_children(pid_t pid, int pidfd, nk_error **err);
 
 /* Write uid_map/gid_map (and setgroups "deny" for an unprivileged caller). */
 int nk_idmap_write(pid_t pid, const oci_linux *l, nk_error **err);
