@@ -11,8 +11,10 @@
  *     an overlay without an upper layer is read-only in its superblock, so no
  *     mount flag change (e.g. on a clone of the mount) makes it writable, and
  *     nothing is copied (~0.07 ms against ~1 ms per MiB for a copy);
+ *     kernels before 6.8 lack "lowerdir+" and get "lowerdir=<dir>:<other>"
+ *     when <dir> has no ':' or ',' in it;
  *  2. a sealed memfd copy, which nobody can write, grow, shrink or chmod
- *     (rootless nook, kernels without "lowerdir+" (< 6.8) or overlayfs).
+ *     (rootless nook, no overlayfs, a directory the old syntax can't name).
  * The re-executed nook recognises 2 by its seals and 1 by SEALED_ENV, which
  * names the overlay's device and inode and is checked against what
  * /proc/self/exe really is (a read-only overlayfs), then removed.
@@ -170,8 +172,19 @@ static int open_overlay_copy(void)
     _cleanup_close_ int fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
     if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir+", dir, 0) < 0 ||
         syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir+", other, 0) < 0 ||
-        syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-        return -1;
+        syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+        /* before 6.8 ("lowerdir+" unknown): the one-string form, whose ':'
+         * and ',' are separators, so only for a directory without them */
+        nk_closep(&fs);
+        if (strpbrk(dir, ":,\\") != NULL)
+            return -1;
+        char both[PATH_MAX + 8];
+        snprintf(both, sizeof(both), "%s:%s", dir, other);
+        fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+        if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir", both, 0) < 0 ||
+            syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+            return -1;
+    }
     _cleanup_close_ int mnt = (int)syscall(
         SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
     if (mnt < 0)

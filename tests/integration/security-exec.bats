@@ -78,12 +78,12 @@ except OSError as e:
 PY
 }
 
-# root on a kernel with overlayfs "lowerdir+" (6.8+): the overlay, else the memfd
+# root with overlayfs: the overlay ("lowerdir+" from 6.8, before that the
+# one-string "lowerdir", which needs a directory without ':' or ','), else the memfd
 expected_exe_kind() {
-    local major minor
-    IFS=. read -r major minor _ <<<"$(uname -r)"
-    if [ "$(id -u)" = 0 ] && { [ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 8 ]; }; } &&
-        grep -qw overlay /proc/filesystems; then
+    local dir
+    dir="$(dirname "$(readlink -f "$NOOK")")"
+    if [ "$(id -u)" = 0 ] && grep -qw overlay /proc/filesystems && [[ "$dir" != *[:,]* ]]; then
         echo overlay-ro
     else
         echo memfd-sealed
