@@ -201,6 +201,15 @@ static int open_overlay_copy(void)
     return fd;
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+/* ASan's own mappings of the binary are its business: it re-executes */
+static int swap_exe_in_place(int ovl, const struct stat *ovl_st)
+{
+    (void)ovl;
+    (void)ovl_st;
+    return -1;
+}
+#else
 #define MAX_SEGS 16
 
 typedef struct range {
@@ -365,11 +374,6 @@ static int set_exe_file(int fd)
  * partial swap (every mapping still holds the same bytes). */
 static int swap_exe_in_place(int ovl, const struct stat *ovl_st)
 {
-#if defined(__SANITIZE_ADDRESS__)
-    (void)ovl;
-    (void)ovl_st;
-    return -1; /* ASan's own mappings of the binary are its business */
-#else
     struct stat self;
     if (stat("/proc/self/exe", &self) < 0)
         return -1;
@@ -390,8 +394,8 @@ static int swap_exe_in_place(int ovl, const struct stat *ovl_st)
     snprintf(marker, sizeof(marker), "%llu:%llu", (unsigned long long)ovl_st->st_dev,
              (unsigned long long)ovl_st->st_ino);
     return fd >= 0 && is_readonly_overlay(fd, marker) ? 0 : -1;
-#endif
 }
+#endif
 
 /* 0 when /proc/self/exe now is the overlay's file (swapped in place);
  * otherwise executes it, and returns -1 only if that failed */
