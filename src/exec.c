@@ -355,7 +355,15 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
     int sync[2];
     if (nk_sync_pair(sync, err) < 0)
         return -1;
-    int host_fds[] = {d->fd, ctx->log_fd, sync[0], target_pidfd, console_peer};
+    bool single = !in_userns(cfg);
+    nk_ns_saved own = {.pid_fd = -1, .time_fd = -1};
+    if (single && nk_ns_join_for_children(s->pid, target_pidfd, &own, err) < 0) {
+        close(sync[0]);
+        close(sync[1]);
+        return -1;
+    }
+    int host_fds[] = {d->fd,        ctx->log_fd, sync[0],    target_pidfd,
+                      console_peer, own.pid_fd,  own.time_fd};
     exec_child x = {
         .config = cfg,
         .id = o->id,
@@ -370,13 +378,9 @@ static int spawn(nk_context *ctx, const nk_exec_opts *o, const nk_state_dir *d, 
         .seccomp = cfg->linux.has_seccomp ? &seccomp : NULL,
         .cgroup = s->cgroup_path != NULL ? &cg : NULL,
     };
-    bool single = !in_userns(cfg);
-    if (single && nk_ns_join_for_children(s->pid, target_pidfd, err) < 0) {
-        close(sync[0]);
-        close(sync[1]);
-        return -1;
-    }
     r->c1 = fork_into_cgroup(&x);
+    if (r->c1 != 0 && single)
+        nk_ns_restore_for_children(&own);
     if (r->c1 < 0) {
         close(sync[0]);
         close(sync[1]);

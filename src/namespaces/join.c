@@ -82,7 +82,29 @@ int nk_ns_join_process(pid_t pid, int pidfd, nk_error **err)
     return join(pid, pidfd, ~0, err);
 }
 
-int nk_ns_join_for_children(pid_t pid, int pidfd, nk_error **err)
+int nk_ns_join_for_children(pid_t pid, int pidfd, nk_ns_saved *saved, nk_error **err)
 {
-    return join(pid, pidfd, CLONE_NEWPID | CLONE_NEWTIME, err);
+    saved->pid_fd = open("/proc/self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
+    saved->time_fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+    if (saved->pid_fd < 0) {
+        nk_ns_restore_for_children(saved);
+        return nk_err(err, errno, "open /proc/self/ns/pid_for_children");
+    }
+    if (join(pid, pidfd, CLONE_NEWPID | CLONE_NEWTIME, err) < 0) {
+        nk_ns_restore_for_children(saved);
+        return -1;
+    }
+    return 0;
+}
+
+void nk_ns_restore_for_children(nk_ns_saved *saved)
+{
+    /* back to our own: nothing else nook (or a sanitizer's helper thread)
+     * starts may land in the container */
+    if (saved->pid_fd >= 0)
+        (void)setns(saved->pid_fd, CLONE_NEWPID);
+    if (saved->time_fd >= 0)
+        (void)setns(saved->time_fd, CLONE_NEWTIME);
+    nk_closep(&saved->pid_fd);
+    nk_closep(&saved->time_fd);
 }

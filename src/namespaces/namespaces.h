@@ -51,8 +51,13 @@ void nk_spawn_release(nk_spawn *s);
  * namespaces apply to the caller's children, so fork afterwards. */
 int nk_ns_join_process(pid_t pid, int pidfd, nk_error **err);
 /* Only the pid and time namespaces of pid, which apply to the caller's
- * children, not to the caller: its next child is born in them. */
-int nk_ns_join_for_children(pid_t pid, int pidfd, nk_error **err);
+ * children, not to the caller: its next child is born in them. saved gets
+ * the caller's own, for nk_ns_restore_for_children right after that fork. */
+typedef struct nk_ns_saved {
+    int pid_fd, time_fd;
+} nk_ns_saved;
+int nk_ns_join_for_children(pid_t pid, int pidfd, nk_ns_saved *saved, nk_error **err);
+void nk_ns_restore_for_children(nk_ns_saved *saved);
 
 /* Write uid_map/gid_map (and setgroups "deny" for an unprivileged caller). */
 int nk_idmap_write(pid_t pid, const oci_linux *l, nk_error **err);
