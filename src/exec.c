@@ -115,9 +115,20 @@ static _Noreturn void c2_main(exec_child *x)
 }
 
 /* One definition of each fault point for both ways of entering: */
-static void joined(void)
+/* The child's first steps, either way: into the container's cgroup first,
+ * so it and all it starts are born there (the join's fds are closed before
+ * any namespace is joined), then, on nook's GO, into the namespaces. */
+static int enter(exec_child *x, int parent_end, nk_error **err)
 {
+    nk_sync_msg msg;
+    close(parent_end);
+    if (x->cgroup != NULL && nk_cgroup_join_self(x->cgroup, x->cloned_in, err) < 0)
+        return -1;
+    if (nk_sync_expect(x->sync_fd, NK_SYNC_GO, &msg, err) < 0 ||
+        nk_ns_join_process(x->target, x->target_pidfd, err) < 0)
+        return -1;
     NK_FAULT_POINT("exec.child.after_join");
+    return 0;
 }
 
 static int report_pid(exec_child *x, pid_t pid, nk_error **err)
@@ -131,17 +142,9 @@ static int report_pid(exec_child *x, pid_t pid, nk_error **err)
 static _Noreturn void c1_main(exec_child *x, int parent_end)
 {
     nk_error *err = NULL;
-    nk_sync_msg msg;
-    close(parent_end);
-    /* into the container's cgroup first, so C2 and all it starts are born
-     * there; the join's fds are closed before any namespace is joined */
-    if (x->cgroup != NULL && nk_cgroup_join_self(x->cgroup, x->cloned_in, &err) < 0)
-        goto fail;
-    if (nk_sync_expect(x->sync_fd, NK_SYNC_GO, &msg, &err) < 0 ||
-        nk_ns_join_process(x->target, x->target_pidfd, &err) < 0)
+    if (enter(x, parent_end, &err) < 0)
         goto fail;
     /* CLONE_PARENT: C2 becomes nook's child, not ours */
-    joined();
     pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT, 0, 0, 0, 0);
     if (pid < 0) {
         nk_err(&err, errno, "fork into the container");
@@ -158,25 +161,16 @@ fail:
 }
 
 /* The one child, born in the container's pid and time namespaces (nook
- * joined them for it): C1's steps, then C2's. */
+ * joined them for it): C1's steps, then C2's. nook knows its pid from the
+ * fork; the PID message keeps the protocol. */
 static _Noreturn void single_main(exec_child *x, int parent_end)
 {
     nk_error *err = NULL;
-    nk_sync_msg msg;
-    close(parent_end);
-    if (x->cgroup != NULL && nk_cgroup_join_self(x->cgroup, x->cloned_in, &err) < 0)
-        goto fail;
-    if (nk_sync_expect(x->sync_fd, NK_SYNC_GO, &msg, &err) < 0 ||
-        nk_ns_join_process(x->target, x->target_pidfd, &err) < 0)
-        goto fail;
-    joined();
-    /* nook knows our pid from the fork: the message keeps the protocol */
-    if (report_pid(x, 0, &err) < 0)
-        goto fail;
+    if (enter(x, parent_end, &err) < 0 || report_pid(x, 0, &err) < 0) {
+        nk_sync_send_error(x->sync_fd, err);
+        _exit(1);
+    }
     c2_main(x);
-fail:
-    nk_sync_send_error(x->sync_fd, err);
-    _exit(1);
 }
 
 /* ---------- nook's side ---------- */
