@@ -120,7 +120,8 @@ wait_run() {
         # when it is ready; if it was lost, stop the container by hand
         for _ in $(seq 1 40); do
             kill -0 "$RUN_PID" 2>/dev/null || break
-            [ -e "$ROOTFS/tmp/ready" ] && kill -TERM "$RUN_PID" 2>/dev/null
+            # (run may exit between the two checks: a failed kill is fine)
+            if [ -e "$ROOTFS/tmp/ready" ]; then kill -TERM "$RUN_PID" 2>/dev/null || true; fi
             sleep 0.05
         done
         wait_run
