@@ -144,7 +144,7 @@ static bool nests(const char *a, const char *b)
 /* nook's binary seen through a detached overlay of its directory (see the
  * top), or -1 when the host can't make one (the caller falls back to the
  * memfd). Only the very file that is running: same inode, size and mtime. */
-static int open_overlay_copy(void)
+static int open_overlay_copy(struct stat *self_out)
 {
     char path[PATH_MAX];
     struct stat self, st;
@@ -198,15 +198,17 @@ static int open_overlay_copy(void)
         close(fd);
         return -1;
     }
+    *self_out = self;
     return fd;
 }
 
 #if defined(__SANITIZE_ADDRESS__)
 /* ASan's own mappings of the binary are its business: it re-executes */
-static int swap_exe_in_place(int ovl, const struct stat *ovl_st)
+static int swap_exe_in_place(int ovl, const struct stat *ovl_st, const struct stat *self)
 {
     (void)ovl;
     (void)ovl_st;
+    (void)self;
     return -1;
 }
 #else
@@ -372,16 +374,14 @@ static int set_exe_file(int fd)
  * CAP_SYS_RESOURCE in the initial user namespace, an unexpected layout):
  * the caller then executes the copy, which is always safe, also after a
  * partial swap (every mapping still holds the same bytes). */
-static int swap_exe_in_place(int ovl, const struct stat *ovl_st)
+/* self: the running binary's stat, as open_overlay_copy found it */
+static int swap_exe_in_place(int ovl, const struct stat *ovl_st, const struct stat *self)
 {
-    struct stat self;
-    if (stat("/proc/self/exe", &self) < 0)
-        return -1;
     seg_list segs = {0};
     dl_iterate_phdr(find_writable, &segs);
     vma v[MAX_SEGS];
     size_t n = 0;
-    if (!segs.done || exe_mappings(&self, v, MAX_SEGS, &n) < 0)
+    if (!segs.done || exe_mappings(self, v, MAX_SEGS, &n) < 0)
         return -1;
     for (size_t i = 0; i < n; i++)
         if (replace_mapping(&v[i], ovl, overlaps(&segs, &v[i]) || (v[i].prot & PROT_WRITE)) < 0)
@@ -401,11 +401,12 @@ static int swap_exe_in_place(int ovl, const struct stat *ovl_st)
  * otherwise executes it, and returns -1 only if that failed */
 static int reexec_from_overlay(char **argv)
 {
-    _cleanup_close_ int fd = open_overlay_copy();
+    struct stat self;
+    _cleanup_close_ int fd = open_overlay_copy(&self);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) < 0)
         return -1;
-    if (swap_exe_in_place(fd, &st) == 0)
+    if (swap_exe_in_place(fd, &st, &self) == 0)
         return 0;
     char marker[64];
     snprintf(marker, sizeof(marker), "%llu:%llu", (unsigned long long)st.st_dev,
