@@ -230,6 +230,15 @@ wait_until() {
 }
 
 # pid_alive PID: the process exists and is not a zombie.
+# strace_joined FILE: an `strace -f` trace with each call that another
+# process interrupted ("<unfinished ...>", later "<... NAME resumed>") put
+# back on one line, so a call's arguments and result can be matched together.
+strace_joined() {
+    awk '/ <unfinished \.\.\.>$/ { sub(/ <unfinished \.\.\.>$/, ""); part[$1] = $0; next }
+         / <\.\.\. [a-z0-9_]+ resumed>/ { pid = $1; sub(/^[0-9]+ +<\.\.\. [a-z0-9_]+ resumed>/, ""); print part[pid] $0; next }
+         { print }' "$1"
+}
+
 pid_alive() {
     local state
     state="$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)" || return 1
