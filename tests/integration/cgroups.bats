@@ -193,7 +193,7 @@ teardown() {
     run jq -r '.nook.cgroupPath // "none"' "$NOOK_ROOT/$ID/state.json"
     assert_output none
     nook delete --force "$ID"
-    ! pid_alive "$pid"
+    ! pid_alive "$pid" || fail "pid $pid is still alive"
 
     update_config '.linux.resources.memory = {"limit": 67108864}'
     run "$NOOK" --cgroup-manager=disabled --root "$NOOK_ROOT" run "$ID"

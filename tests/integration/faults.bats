@@ -180,7 +180,7 @@ fault_case() {
 }
 
 @test "faults: release builds have no fault points" {
-    ! grep -q -a 'create.after_state_dir' "$REPO_ROOT/build/nook"
+    ! grep -q -a 'create.after_state_dir' "$REPO_ROOT/build/nook" || fail 'the release binary has fault points'
     run env NOOK_FAULT=list "$REPO_ROOT/build/nook" --version
     assert_success
     assert_output --partial "nook version"

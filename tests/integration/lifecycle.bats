@@ -82,7 +82,7 @@ ancestors_of_shell() {
         fail "init $pid has parent $ppid: $(tr '\0' ' ' <"/proc/$ppid/cmdline")"
     [ "$ppid" != "$BASHPID" ]
     nook delete -f "$ID"
-    ! pid_alive "$pid"
+    ! pid_alive "$pid" || fail "pid $pid is still alive"
 }
 
 @test "run --keep leaves a stopped container that delete removes" {
@@ -261,7 +261,7 @@ ancestors_of_shell() {
     [ "$(container_status "$ID")" = running ]
     nook kill "$ID" KILL
     wait_for_status "$ID" stopped
-    ! pid_alive "$pid"
+    ! pid_alive "$pid" || fail "pid $pid is still alive"
 }
 
 @test "kill --all signals every process of the container" {
@@ -312,7 +312,7 @@ ancestors_of_shell() {
     local pid
     pid="$(container_pid "$ID")"
     nook delete --force "$ID"
-    ! pid_alive "$pid"
+    ! pid_alive "$pid" || fail "pid $pid is still alive"
     [ ! -e "$NOOK_ROOT/$ID" ]
     assert_no_leftovers
 }
@@ -323,7 +323,7 @@ ancestors_of_shell() {
     local pid
     pid="$(container_pid "$ID")"
     nook delete -f "$ID"
-    ! pid_alive "$pid"
+    ! pid_alive "$pid" || fail "pid $pid is still alive"
     [ ! -e "$NOOK_ROOT/$ID" ]
 }
 

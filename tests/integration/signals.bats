@@ -102,7 +102,7 @@ wait_run() {
     run nook list -q
     assert_output "$ID"
     nook delete --force "$ID"
-    ! pid_alive "$pid"
+    ! pid_alive "$pid" || fail "pid $pid is still alive"
     assert_no_leftovers
 }
 
