@@ -702,13 +702,24 @@ int nk_container_list(nk_context *ctx, nk_state ***out, size_t *n, nk_error **er
     size_t n_ids = 0;
     if (nk_state_list_ids(ctx, &ids, &n_ids, err) < 0)
         return -1;
+    nk_state_reader reader = {.root_fd = -1, .proc_fd = -1};
+    if (n_ids > 0 && nk_state_reader_open(ctx, &reader, err) < 0) {
+        nk_state_reader_close(&reader);
+        return -1;
+    }
     nk_state **v = xcalloc(n_ids + 1, sizeof(nk_state *));
     size_t len = 0;
     owner_cache owners = {0};
     for (size_t i = 0; i < n_ids; i++) {
         nk_error *e = NULL;
         uid_t uid = 0;
-        if (load_unlocked(ctx, ids[i], &v[len], &uid, &e) == 0) {
+        int r = nk_validate_id(ids[i], &e);
+        if (r == 0 && nk_state_reader_load(&reader, ids[i], &v[len], &uid, &e) < 0) {
+            /* mid-create or mid-delete: the locking path has the answer */
+            nk_error_freep(&e);
+            r = load_unlocked(ctx, ids[i], &v[len], &uid, &e);
+        }
+        if (r == 0) {
             /* list shows who owns the container, as runc does; state keeps "" */
             free(v[len]->owner);
             v[len]->owner = owner_name(uid, &owners);
@@ -718,6 +729,7 @@ int nk_container_list(nk_context *ctx, nk_state ***out, size_t *n, nk_error **er
         nk_error_free(e);
     }
     free(owners.name);
+    nk_state_reader_close(&reader);
     *out = v;
     *n = len;
     return 0;

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroups/cgroups.h"
 #include "container_ops.h"
 #include "util/cleanup.h"
 #include "util/fault.h"
@@ -155,22 +157,24 @@ int nk_state_save(const nk_state_dir *d, const nk_state *s, nk_error **err)
     return nk_write_file_atomic(path, json, len, 0600, err);
 }
 
-static const char *live_status(const nk_state_dir *d, const nk_state *s)
+/* fifo_dir/fifo: the container's exec.fifo; proc_fd: /proc (or AT_FDCWD). */
+static const char *live_status(const nk_state *s, int fifo_dir, const char *fifo, int proc_fd,
+                               nk_cgroup_freezer_reader *freezer)
 {
-    if (s->pid <= 0 || !nk_proc_is_alive(s->pid, s->init_start_time))
+    if (s->pid <= 0 || !nk_proc_is_alive_at(proc_fd, s->pid, s->init_start_time))
         return "stopped";
     /* a frozen cgroup wins over created, as in runc */
     bool paused = false;
     nk_error *e = NULL;
-    if (nk_state_is_paused(s, &paused, &e) < 0)
+    if (s->cgroup_path != NULL && nk_cgroup_freezer_read(freezer, s->cgroup_path, &paused, &e) < 0)
         nk_error_free(e); /* unreadable freezer: report what the process says */
     if (paused)
         return "paused";
-    if (faccessat(d->fd, NK_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+    if (faccessat(fifo_dir, fifo, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
         return "running";
     /* init holds exec.fifo open until start's byte arrives; a fifo without a
      * reader was left by a start that died before removing it */
-    int fd = openat(d->fd, NK_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+    int fd = openat(fifo_dir, fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0 && errno == ENXIO)
         return "running";
     if (fd >= 0)
@@ -178,27 +182,91 @@ static const char *live_status(const nk_state_dir *d, const nk_state *s)
     return "created";
 }
 
-int nk_state_load(const nk_state_dir *d, nk_state **out, nk_error **err)
+/* state.json is a few hundred bytes: read on the stack, unless annotations
+ * make it bigger. */
+#define STATE_JSON_STACK 4096
+
+/* The state of one container: dir/<prefix>state.json and its live status.
+ * where names the container directory in errors. */
+static int load_at(int dir, const char *prefix, const char *where, const char *id, int proc_fd,
+                   nk_cgroup_freezer_reader *freezer, nk_state **out, nk_error **err)
 {
-    _cleanup_free_ char *json = NULL;
+    char json_name[PATH_MAX], fifo[PATH_MAX];
+    snprintf(json_name, sizeof(json_name), "%sstate.json", prefix);
+    snprintf(fifo, sizeof(fifo), "%s" NK_EXEC_FIFO, prefix);
+    char stack[STATE_JSON_STACK];
+    _cleanup_free_ char *heap = NULL;
+    const char *json = stack;
     size_t len = 0;
-    if (nk_read_file_at(d->fd, "state.json", &json, &len, err) < 0) {
-        if ((*err)->errnum == ENOENT) {
-            nk_error_freep(err);
-            /* a create that died before writing its state: only delete can act */
-            return nk_err(err, 0, "container \"%s\" is not fully created", d->id);
-        }
-        return -1;
+    ssize_t n = nk_read_small_at(dir, json_name, O_NOFOLLOW, stack, sizeof(stack));
+    if (n >= 0) {
+        len = (size_t)n;
+    } else if (errno == ENOENT) {
+        /* a create that died before writing its state: only delete can act */
+        return nk_err(err, 0, "container \"%s\" is not fully created", id);
+    } else if (errno != EFBIG) {
+        return nk_err(err, errno, "read `%s/state.json`", where);
+    } else {
+        if (nk_read_file_at(dir, json_name, &heap, &len, err) < 0)
+            return nk_err_wrap(err, "`%s/state.json`", where);
+        json = heap;
     }
     nk_state *s = NULL;
     if (oci_state_parse(json, len, &s, err) < 0)
-        return nk_err_wrap(err, "`%s/state.json`", d->path);
+        return nk_err_wrap(err, "`%s/state.json`", where);
     free(s->status);
-    s->status = xstrdup(live_status(d, s));
+    s->status = xstrdup(live_status(s, dir, fifo, proc_fd, freezer));
     if (strcmp(s->status, "stopped") == 0)
         s->pid = 0;
     *out = s;
     return 0;
+}
+
+int nk_state_load(const nk_state_dir *d, nk_state **out, nk_error **err)
+{
+    nk_cgroup_freezer_reader freezer = NK_CGROUP_FREEZER_READER_INIT;
+    int ret = load_at(d->fd, "", d->path, d->id, AT_FDCWD, &freezer, out, err);
+    nk_cgroup_freezer_reader_close(&freezer);
+    return ret;
+}
+
+int nk_state_reader_open(const nk_context *ctx, nk_state_reader *r, nk_error **err)
+{
+    r->root = ctx->root;
+    r->freezer = (nk_cgroup_freezer_reader)NK_CGROUP_FREEZER_READER_INIT;
+    r->proc_fd = -1;
+    r->root_fd = open(ctx->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (r->root_fd < 0)
+        return nk_err(err, errno, "open `%s`", ctx->root);
+    r->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (r->proc_fd < 0)
+        return nk_err(err, errno, "open `/proc`");
+    return 0;
+}
+
+int nk_state_reader_load(nk_state_reader *r, const char *id, nk_state **out, uid_t *owner,
+                         nk_error **err)
+{
+    /* the directory's owner, as nk_state_dir_open reports it; no fd of
+     * the directory: its files are reached as "<id>/name" below the root */
+    struct stat st;
+    if (fstatat(r->root_fd, id, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+        return nk_err(err, ENOENT, "container \"%s\" does not exist", id);
+    *owner = st.st_uid;
+    char prefix[NAME_MAX + 2];
+    snprintf(prefix, sizeof(prefix), "%s/", id);
+    _cleanup_free_ char *where = xasprintf("%s/%s", r->root, id);
+    return load_at(r->root_fd, prefix, where, id, r->proc_fd, &r->freezer, out, err);
+}
+
+void nk_state_reader_close(nk_state_reader *r)
+{
+    if (r->root_fd >= 0)
+        close(r->root_fd);
+    if (r->proc_fd >= 0)
+        close(r->proc_fd);
+    r->root_fd = r->proc_fd = -1;
+    nk_cgroup_freezer_reader_close(&r->freezer);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "cgroups/cgroups.h"
 #include "context.h"
 #include "oci/config.h"
 #include "oci/state_json.h"
@@ -36,6 +37,21 @@ void nk_state_dir_close(nk_state_dir *d);
 int nk_state_save(const nk_state_dir *d, const nk_state *s, nk_error **err);
 /* Loads state.json and computes the live status (pid reuse detected). */
 int nk_state_load(const nk_state_dir *d, nk_state **out, nk_error **err);
+
+/* Many containers' states in a row (list): the root, /proc and the freezer
+ * are opened once and each container's files reached below the root. */
+typedef struct nk_state_reader {
+    const char *root;
+    int root_fd;
+    int proc_fd;
+    nk_cgroup_freezer_reader freezer;
+} nk_state_reader;
+int nk_state_reader_open(const nk_context *ctx, nk_state_reader *r, nk_error **err);
+/* What nk_state_load gives for the (validated) id, without a lock or an fd
+ * of its directory; *owner: the directory's owner. */
+int nk_state_reader_load(nk_state_reader *r, const char *id, nk_state **out, uid_t *owner,
+                         nk_error **err);
+void nk_state_reader_close(nk_state_reader *r);
 
 /* state_config.c: a copy of the bundle's config.json taken at create. */
 int nk_state_save_config(const nk_state_dir *d, const char *json, size_t len, nk_error **err);

@@ -89,6 +89,20 @@ int nk_cgroup_freeze(const char *cgroup_path, nk_error **err);
 int nk_cgroup_thaw(const char *cgroup_path, nk_error **err);
 /* *frozen = the cgroup is frozen now (false when the host has no freezer). */
 int nk_cgroup_is_frozen(const char *cgroup_path, bool *frozen, nk_error **err);
+/* The same for many cgroups in a row (list): the layout is looked up and
+ * the freezer's mount opened once, on first use. */
+#define NK_CGROUP_FREEZER_UNOPENED (-2)
+typedef struct nk_cgroup_freezer_reader {
+    int mount_fd; /* -1: the host has no freezer */
+    bool v2;      /* cgroup.freeze, not the v1 freezer.state */
+} nk_cgroup_freezer_reader;
+#define NK_CGROUP_FREEZER_READER_INIT                                                              \
+    {                                                                                              \
+        .mount_fd = NK_CGROUP_FREEZER_UNOPENED                                                     \
+    }
+int nk_cgroup_freezer_read(nk_cgroup_freezer_reader *r, const char *cgroup_path, bool *frozen,
+                           nk_error **err);
+void nk_cgroup_freezer_reader_close(nk_cgroup_freezer_reader *r);
 
 /* Send sig to every process in the cgroup and its sub-cgroups (v2 cgroup.kill
  * for SIGKILL). Works when init is already dead. */

@@ -2,6 +2,7 @@
  * says frozen) and the v1 freezer controller (freezer.state). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "cgroups/internal.h"
 #include "cgroups/ops.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 /* A task stuck in the kernel (D state, vfork) can keep a cgroup from
  * freezing; runc gives up after a similar while. */
@@ -146,25 +148,60 @@ int nk_cgroup_thaw(const char *cgroup_path, nk_error **err)
     return set_frozen(cgroup_path, false, err);
 }
 
-int nk_cgroup_is_frozen(const char *cgroup_path, bool *frozen, nk_error **err)
+/* The layout is looked up and the freezer's mount opened on first use. */
+static int freezer_reader_open(nk_cgroup_freezer_reader *r, nk_error **err)
 {
-    *frozen = false;
     nk_cg_layout l = {0};
     if (nk_cg_layout_get(&l, err) < 0)
         return -1;
-    bool v2;
-    _cleanup_free_ char *dir = freezer_dir(&l, cgroup_path, &v2);
+    r->v2 = l.mode == NK_CG_UNIFIED;
+    const char *mount = r->v2 ? l.unified : nk_cg_v1_mount(&l, "freezer");
+    int ret = 0;
+    r->mount_fd = -1; /* no freezer: nothing is ever frozen */
+    if (mount != NULL && (r->mount_fd = nk_cg_open(mount, err)) < 0)
+        ret = -1;
     nk_cg_layout_clear(&l);
-    if (dir == NULL)
+    return ret;
+}
+
+int nk_cgroup_freezer_read(nk_cgroup_freezer_reader *r, const char *cgroup_path, bool *frozen,
+                           nk_error **err)
+{
+    *frozen = false;
+    if (r->mount_fd == NK_CGROUP_FREEZER_UNOPENED && freezer_reader_open(r, err) < 0)
+        return -1;
+    if (r->mount_fd < 0)
         return 0;
-    _cleanup_free_ char *value = NULL;
-    /* a freeze asked for counts as paused even before it settles, as for runc */
-    if (nk_cg_read(dir, v2 ? "cgroup.freeze" : "freezer.state", &value, err) < 0) {
-        if ((*err)->errnum != ENOENT)
-            return -1;
-        nk_error_freep(err); /* no cgroup (any more): nothing is frozen */
-        return 0;
+    const char *file = r->v2 ? "cgroup.freeze" : "freezer.state";
+    const char *rel = cgroup_path + strspn(cgroup_path, "/");
+    char name[PATH_MAX];
+    if ((size_t)snprintf(name, sizeof(name), "%s%s%s", rel, *rel ? "/" : "", file) >= sizeof(name))
+        return nk_err(err, ENAMETOOLONG, "cgroup `%s`", cgroup_path);
+    char value[32];
+    ssize_t n = nk_read_small_at(r->mount_fd, name, O_NOFOLLOW, value, sizeof(value));
+    if (n < 0) {
+        if (errno == ENOENT)
+            return 0; /* no cgroup (any more): nothing is frozen */
+        return nk_err(err, errno, "read `%s` of cgroup `%s`", file, cgroup_path);
     }
-    *frozen = v2 ? strcmp(value, "1") == 0 : strcmp(value, "THAWED") != 0;
+    while (n > 0 && value[n - 1] == '\n')
+        value[--n] = '\0';
+    /* a freeze asked for counts as paused even before it settles, as for runc */
+    *frozen = r->v2 ? strcmp(value, "1") == 0 : strcmp(value, "THAWED") != 0;
     return 0;
+}
+
+void nk_cgroup_freezer_reader_close(nk_cgroup_freezer_reader *r)
+{
+    if (r->mount_fd >= 0)
+        close(r->mount_fd);
+    r->mount_fd = NK_CGROUP_FREEZER_UNOPENED;
+}
+
+int nk_cgroup_is_frozen(const char *cgroup_path, bool *frozen, nk_error **err)
+{
+    nk_cgroup_freezer_reader r = NK_CGROUP_FREEZER_READER_INIT;
+    int ret = nk_cgroup_freezer_read(&r, cgroup_path, frozen, err);
+    nk_cgroup_freezer_reader_close(&r);
+    return ret;
 }

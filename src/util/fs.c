@@ -54,6 +54,24 @@ int nk_read_file_at(int dirfd, const char *name, char **out, size_t *len, nk_err
     return 0;
 }
 
+ssize_t nk_read_small_at(int dirfd, const char *name, int flags, char *buf, size_t size)
+{
+    _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | flags);
+    if (fd < 0)
+        return -1;
+    ssize_t n;
+    while ((n = read(fd, buf, size - 1)) < 0 && errno == EINTR)
+        ;
+    if (n < 0)
+        return -1;
+    if ((size_t)n == size - 1) {
+        errno = EFBIG;
+        return -1;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
 int nk_write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;

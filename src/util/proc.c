@@ -11,13 +11,17 @@
 
 #include "util/cleanup.h"
 
-int nk_proc_stat(pid_t pid, uint64_t *start_time, char *state)
+int nk_proc_stat_at(int proc_fd, pid_t pid, uint64_t *start_time, char *state)
 {
     char path[64];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (proc_fd == AT_FDCWD)
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    else
+        snprintf(path, sizeof(path), "%d/stat", (int)pid);
+    _cleanup_close_ int fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
+    /* one read: the file is generated whole, and field 22 is well inside 1 KiB */
     char buf[1024];
     ssize_t n = read(fd, buf, sizeof(buf) - 1);
     if (n <= 0)
@@ -46,15 +50,25 @@ int nk_proc_stat(pid_t pid, uint64_t *start_time, char *state)
     return 0;
 }
 
-bool nk_proc_is_alive(pid_t pid, uint64_t start_time)
+int nk_proc_stat(pid_t pid, uint64_t *start_time, char *state)
+{
+    return nk_proc_stat_at(AT_FDCWD, pid, start_time, state);
+}
+
+bool nk_proc_is_alive_at(int proc_fd, pid_t pid, uint64_t start_time)
 {
     uint64_t st;
     char state;
-    if (pid <= 0 || nk_proc_stat(pid, &st, &state) < 0)
+    if (pid <= 0 || nk_proc_stat_at(proc_fd, pid, &st, &state) < 0)
         return false;
     if (state == 'Z' || state == 'X')
         return false;
     return st == start_time;
+}
+
+bool nk_proc_is_alive(pid_t pid, uint64_t start_time)
+{
+    return nk_proc_is_alive_at(AT_FDCWD, pid, start_time);
 }
 
 int nk_pidfd_open(pid_t pid)

@@ -9,10 +9,14 @@
 /* Start time (clock ticks since boot, /proc/<pid>/stat field 22) and state
  * letter. Returns -1 with errno when the process does not exist. */
 int nk_proc_stat(pid_t pid, uint64_t *start_time, char *state);
+/* The same below proc_fd, an open /proc (AT_FDCWD: "/proc"): saves the walk
+ * from / when many processes are looked at. */
+int nk_proc_stat_at(int proc_fd, pid_t pid, uint64_t *start_time, char *state);
 
 /* True when pid exists, is not a zombie and started at start_time: the pid
  * still names the process nook created, not a reused pid. */
 bool nk_proc_is_alive(pid_t pid, uint64_t start_time);
+bool nk_proc_is_alive_at(int proc_fd, pid_t pid, uint64_t start_time);
 
 /* pidfd_open(2); -1 with errno when unavailable. */
 int nk_pidfd_open(pid_t pid);

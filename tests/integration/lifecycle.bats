@@ -485,6 +485,46 @@ fake_pid_reuse() {
     nook delete -f "$ID"
 }
 
+@test "list reads each container as state does: every status, big state files, half-made dirs" {
+    # annotations of 8 KiB: state.json outgrows list's one-read stack buffer
+    update_config '.annotations = {"big": ("x" * 8192)}'
+    set_probe pause
+    local id
+    for id in "$ID-c" "$ID-r" "$ID-p" "$ID-s"; do
+        nook create "$id" </dev/null >/dev/null 2>&1
+    done
+    [ "$(stat -c %s "$NOOK_ROOT/$ID-c/state.json")" -gt 8192 ]
+    nook start "$ID-r"
+    nook start "$ID-p"
+    nook pause "$ID-p"
+    nook start "$ID-s"
+    kill -KILL "$(container_pid "$ID-s")"
+    wait_for_status "$ID-s" stopped
+    # a create that died before writing its state, and a stray file
+    mkdir "$NOOK_ROOT/$ID-half"
+    touch "$NOOK_ROOT/not-a-container"
+    run nook list --format json
+    assert_success
+    local statuses
+    statuses="$(jq -r 'map("\(.id)=\(.status)") | sort | join(" ")' <<<"$output")"
+    [ "$statuses" = "$ID-c=created $ID-p=paused $ID-r=running $ID-s=stopped" ] || fail "list: $statuses"
+    [ "$(jq -r --arg id "$ID-c" '.[] | select(.id == $id) | .annotations.big | length' <<<"$output")" = 8192 ]
+    for id in "$ID-c" "$ID-r" "$ID-p" "$ID-s"; do
+        [ "$(jq -r --arg id "$id" '.[] | select(.id == $id) | .pid' <<<"$output")" = \
+            "$(nook state "$id" | jq -r .pid)" ] || fail "$id: list and state disagree on the pid"
+    done
+    run nook list
+    assert_success
+    assert_line --regexp "^$ID-p +[0-9]+ +paused "
+    assert_line --regexp "^$ID-s +0 +stopped "
+    rmdir "$NOOK_ROOT/$ID-half"
+    rm "$NOOK_ROOT/not-a-container"
+    nook resume "$ID-p"
+    for id in "$ID-c" "$ID-r" "$ID-p" "$ID-s"; do
+        nook delete -f "$id"
+    done
+}
+
 @test "state has no annotations key when the config has none, like runc" {
     update_config 'del(.annotations)'
     set_probe pause
