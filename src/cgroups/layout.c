@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <libcgroup.h>
 #include <linux/magic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
@@ -27,6 +28,7 @@
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/in_child.h"
 #include "util/xalloc.h"
 
 #define CG_ROOT "/sys/fs/cgroup"
@@ -115,6 +117,52 @@ static int discover_v1(nk_cg_layout *l, nk_error **err)
     return 0;
 }
 
+/* In a child (util/in_child.h): cgroup_init() clears and fills ~0.8 MiB of
+ * static tables that would otherwise stay resident in nook. The answer is,
+ * per hierarchy, its mount and its controllers, each NUL-terminated, then an
+ * empty string. */
+static int discover_child(void *arg, void **out, size_t *len, nk_error **err)
+{
+    nk_cg_layout l = {0};
+    if (discover_v1(&l, err) < 0)
+        return -1;
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    if (f == NULL)
+        return nk_err(err, errno, "cgroup layout: open_memstream");
+    for (size_t i = 0; i < l.n_hiers; i++) {
+        fwrite(l.hiers[i].mount, 1, strlen(l.hiers[i].mount) + 1, f);
+        for (char **c = l.hiers[i].ctrls; *c; c++)
+            fwrite(*c, 1, strlen(*c) + 1, f);
+        fputc('\0', f);
+    }
+    if (fclose(f) != 0)
+        return nk_err(err, errno, "cgroup layout: write");
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+static int discover_v1_in_child(nk_cg_layout *l, nk_error **err)
+{
+    _cleanup_free_ char *buf = NULL;
+    size_t len = 0;
+    if (nk_run_in_child("cgroup layout", discover_child, NULL, (void **)&buf, &len, err) < 0)
+        return -1;
+    /* buf[len] is a NUL too: every strlen below stays inside */
+    for (size_t at = 0; at < len;) {
+        nk_cg_hier *h = hier_for(l, buf + at);
+        at += strlen(buf + at) + 1;
+        for (; at < len && buf[at] != '\0'; at += strlen(buf + at) + 1)
+            hier_add(h, buf + at);
+        if (at >= len || h->ctrls[0] == NULL)
+            return nk_err(err, 0, "cgroup layout: a malformed answer from the child");
+        at++;
+    }
+    return 0;
+}
+
 /* The v1 hierarchies: from the cache when it is still valid, else from
  * libcgroup (then cached). The key is read before discovering, so a change
  * racing with discovery makes the saved key stale, not the layout. */
@@ -126,7 +174,7 @@ static int v1_layout(nk_cg_layout *l, nk_error **err)
         key = nk_cg_layout_key(proc);
     if (key != NULL && nk_cg_layout_cache_load(state_root, key, l) == 0)
         return 0;
-    if (discover_v1(l, err) < 0)
+    if (discover_v1_in_child(l, err) < 0)
         return -1;
     if (key != NULL)
         nk_cg_layout_cache_save(state_root, key, l);

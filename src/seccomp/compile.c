@@ -15,6 +15,7 @@
 
 #include "seccomp/names.h"
 #include "util/cleanup.h"
+#include "util/in_child.h"
 #include "util/xalloc.h"
 
 #define P "linux.seccomp"
@@ -175,6 +176,17 @@ int nk_seccomp_compile(const oci_seccomp *sc, void **insns, size_t *len, nk_erro
     return export_bpf(ctx, insns, len, err);
 }
 
+/* In a child (util/in_child.h): the heap libseccomp builds the filter in
+ * would otherwise stay with nook. */
+static int compile_child(void *sc, void **insns, size_t *bytes, nk_error **err)
+{
+    size_t len = 0;
+    if (nk_seccomp_compile(sc, insns, &len, err) < 0)
+        return -1;
+    *bytes = len * NK_BPF_INSN_SIZE;
+    return 0;
+}
+
 int nk_seccomp_prepare(const oci_seccomp *sc, const char *cache_root, nk_seccomp_prog *out,
                        nk_error **err)
 {
@@ -186,8 +198,11 @@ int nk_seccomp_prepare(const oci_seccomp *sc, const char *cache_root, nk_seccomp
         out->from_cache = true;
         return 0;
     }
-    if (nk_seccomp_compile(sc, &out->insns, &out->len, err) < 0)
+    size_t bytes = 0;
+    if (nk_run_in_child("compile the seccomp filter", compile_child, (void *)sc, &out->insns,
+                        &bytes, err) < 0)
         return -1;
+    out->len = bytes / NK_BPF_INSN_SIZE;
     if (cache_root != NULL)
         nk_seccomp_cache_put(cache_root, sc, out->insns, out->len);
     return 0;

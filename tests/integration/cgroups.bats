@@ -214,15 +214,15 @@ teardown() {
 @test "cgroups: init moves itself in (writes 0 to each v1 tasks file), also from a new user namespace" {
     set_args /bin/cat /proc/self/cgroup
     # LeakSanitizer cannot run under ptrace (the ASan pass)
-    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" run strace -f -qq -e trace=write -e signal=none -o "$BUNDLE/trace" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" run strace -f -qq -e trace=execve,write -e signal=none -o "$BUNDLE/trace" \
         "$NOOK" --root "$NOOK_ROOT" run "$ID"
     assert_success
     for ctrl in cpu memory devices freezer pids; do
         assert_line --regexp "^[0-9]+:([a-z_]+,)*$ctrl(,[a-z_]+)*:/nook/$ID\$"
     done
     assert_line "0::/nook/$ID"
-    # one "0" per v1 hierarchy, written by init itself (not nook, the first
-    # pid traced); nobody writes a pid number anywhere
+    # one "0" per v1 hierarchy, written by init itself (not nook, whose
+    # execve is the trace's first line); nobody writes a pid number anywhere
     hiers="$(grep -cE '^[0-9]+:[a-z_,]+:' <<<"$output")"
     nook_pid="$(head -n 1 "$BUNDLE/trace" | awk '{ print $1 }')"
     joins="$(strace_joined "$BUNDLE/trace" | grep -E '^[0-9]+ +write\([0-9]+, "0", 1\) += 1' | grep -vc "^$nook_pid ")"

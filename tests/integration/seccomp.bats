@@ -405,6 +405,26 @@ start_listener() {
     assert_output --partial "BPF instructions from the cache"
 }
 
+@test "cache: a new root's compile and cgroup discovery run in children; nook stays small" {
+    grep -qa AddressSanitizer "$NOOK" && skip "ASan's own memory hides the difference"
+    set_probe pause
+    local root="$BUNDLE/fresh"
+    "$NOOK" --root "$root" run "$ID" </dev/null >"$BUNDLE/run.out" 2>&1 &
+    local nook_pid=$!
+    wait_until 5 '[ "$("$NOOK" --root "'"$root"'" state "'"$ID"'" 2>/dev/null | jq -r .status)" = running ]'
+    # both caches were filled on this first run
+    [ "$(ls "$root/.seccomp-cache" | wc -l)" -eq 1 ]
+    [ -f "$root/.cgroup-layout" ]
+    # libseccomp's rule database (~1.1 MiB) and libcgroup's tables (~0.8 MiB)
+    # never reached the nook that waits on the container: its high-water
+    # mark is that of a run on a warm root (~1.6 MiB), not ~3.5 MiB
+    local hwm
+    hwm="$(awk '/^VmHWM:/ { print $2 }' "/proc/$nook_pid/status")"
+    "$NOOK" --root "$root" delete -f "$ID"
+    wait "$nook_pid" || true
+    [ "$hwm" -le 2304 ] || fail "nook's peak RSS was $hwm KiB"
+}
+
 @test "cache: a tampered cache file is rejected and the filter is still right" {
     deny_yield SCMP_ACT_ERRNO 'errnoRet: 42'
     set_probe syscall=24

@@ -1,0 +1,23 @@
+/* One-off work in a forked child whose memory must not stay with nook.
+ * libseccomp's compile (~1.1 MiB of heap) and libcgroup's discovery (~0.8
+ * MiB of tables it clears) happen once per state root, on the first
+ * container; glibc keeps freed heap mapped and the tables are static, so
+ * done in nook itself they would stay resident for as long as a foreground
+ * `run` waits on its container. The child's pages go when it exits. */
+#ifndef NOOK_UTIL_IN_CHILD_H
+#define NOOK_UTIL_IN_CHILD_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+
+/* Fills *out (malloc'ed, *len bytes) or err. Runs in the child. */
+typedef int (*nk_child_fn)(void *arg, void **out, size_t *len, nk_error **err);
+
+/* fn's result, copied back through a pipe (*out is malloc'ed and
+ * NUL-terminated past *len). fn's error comes back with its errno and
+ * message; what names the work in errors about the child itself. */
+int nk_run_in_child(const char *what, nk_child_fn fn, void *arg, void **out, size_t *len,
+                    nk_error **err);
+
+#endif
