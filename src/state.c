@@ -186,10 +186,8 @@ static const char *live_status(const nk_state *s, int fifo_dir, const char *fifo
  * make it bigger. */
 #define STATE_JSON_STACK 4096
 
-/* The state of one container: dir/<prefix>state.json and its live status.
- * where names the container directory in errors. */
-static int load_at(int dir, const char *prefix, const char *where, const char *id, int proc_fd,
-                   nk_cgroup_freezer_reader *freezer, nk_state **out, nk_error **err)
+int nk_state_load_at(int dir, const char *prefix, const char *where, const char *id, int proc_fd,
+                     nk_cgroup_freezer_reader *freezer, nk_state **out, nk_error **err)
 {
     char json_name[PATH_MAX], fifo[PATH_MAX];
     snprintf(json_name, sizeof(json_name), "%sstate.json", prefix);
@@ -205,15 +203,15 @@ static int load_at(int dir, const char *prefix, const char *where, const char *i
         /* a create that died before writing its state: only delete can act */
         return nk_err(err, 0, "container \"%s\" is not fully created", id);
     } else if (errno != EFBIG) {
-        return nk_err(err, errno, "read `%s/state.json`", where);
+        return nk_err(err, errno, "read `%s/%sstate.json`", where, prefix);
     } else {
         if (nk_read_file_at(dir, json_name, &heap, &len, err) < 0)
-            return nk_err_wrap(err, "`%s/state.json`", where);
+            return nk_err_wrap(err, "`%s/%sstate.json`", where, prefix);
         json = heap;
     }
     nk_state *s = NULL;
     if (oci_state_parse(json, len, &s, err) < 0)
-        return nk_err_wrap(err, "`%s/state.json`", where);
+        return nk_err_wrap(err, "`%s/%sstate.json`", where, prefix);
     free(s->status);
     s->status = xstrdup(live_status(s, dir, fifo, proc_fd, freezer));
     if (strcmp(s->status, "stopped") == 0)
@@ -225,48 +223,9 @@ static int load_at(int dir, const char *prefix, const char *where, const char *i
 int nk_state_load(const nk_state_dir *d, nk_state **out, nk_error **err)
 {
     nk_cgroup_freezer_reader freezer = NK_CGROUP_FREEZER_READER_INIT;
-    int ret = load_at(d->fd, "", d->path, d->id, AT_FDCWD, &freezer, out, err);
+    int ret = nk_state_load_at(d->fd, "", d->path, d->id, AT_FDCWD, &freezer, out, err);
     nk_cgroup_freezer_reader_close(&freezer);
     return ret;
-}
-
-int nk_state_reader_open(const nk_context *ctx, nk_state_reader *r, nk_error **err)
-{
-    r->root = ctx->root;
-    r->freezer = (nk_cgroup_freezer_reader)NK_CGROUP_FREEZER_READER_INIT;
-    r->proc_fd = -1;
-    r->root_fd = open(ctx->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (r->root_fd < 0)
-        return nk_err(err, errno, "open `%s`", ctx->root);
-    r->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (r->proc_fd < 0)
-        return nk_err(err, errno, "open `/proc`");
-    return 0;
-}
-
-int nk_state_reader_load(nk_state_reader *r, const char *id, nk_state **out, uid_t *owner,
-                         nk_error **err)
-{
-    /* the directory's owner, as nk_state_dir_open reports it; no fd of
-     * the directory: its files are reached as "<id>/name" below the root */
-    struct stat st;
-    if (fstatat(r->root_fd, id, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
-        return nk_err(err, ENOENT, "container \"%s\" does not exist", id);
-    *owner = st.st_uid;
-    char prefix[NAME_MAX + 2];
-    snprintf(prefix, sizeof(prefix), "%s/", id);
-    _cleanup_free_ char *where = xasprintf("%s/%s", r->root, id);
-    return load_at(r->root_fd, prefix, where, id, r->proc_fd, &r->freezer, out, err);
-}
-
-void nk_state_reader_close(nk_state_reader *r)
-{
-    if (r->root_fd >= 0)
-        close(r->root_fd);
-    if (r->proc_fd >= 0)
-        close(r->proc_fd);
-    r->root_fd = r->proc_fd = -1;
-    nk_cgroup_freezer_reader_close(&r->freezer);
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -38,8 +38,13 @@ int nk_state_save(const nk_state_dir *d, const nk_state *s, nk_error **err);
 /* Loads state.json and computes the live status (pid reuse detected). */
 int nk_state_load(const nk_state_dir *d, nk_state **out, nk_error **err);
 
-/* Many containers' states in a row (list): the root, /proc and the freezer
- * are opened once and each container's files reached below the root. */
+/* One container's state: dir/<prefix>state.json and its live status, the
+ * exec.fifo being dir/<prefix>exec.fifo; errors name `where/<prefix>`. */
+int nk_state_load_at(int dir, const char *prefix, const char *where, const char *id, int proc_fd,
+                     nk_cgroup_freezer_reader *freezer, nk_state **out, nk_error **err);
+
+/* state_reader.c: many containers' states in a row (list), the root, /proc
+ * and the freezer opened once, each container's files reached below the root. */
 typedef struct nk_state_reader {
     const char *root;
     int root_fd;
