@@ -161,12 +161,14 @@ int nk_state_save(const nk_state_dir *d, const nk_state *s, nk_error **err)
 static const char *live_status(const nk_state *s, int fifo_dir, const char *fifo, int proc_fd,
                                nk_cgroup_freezer_reader *freezer)
 {
-    if (s->pid <= 0 || !nk_proc_is_alive_at(proc_fd, s->pid, s->init_start_time))
+    char init_state = 0;
+    if (s->pid <= 0 || !nk_proc_is_alive_at(proc_fd, s->pid, s->init_start_time, &init_state))
         return "stopped";
     /* a frozen cgroup wins over created, as in runc */
     bool paused = false;
     nk_error *e = NULL;
-    if (s->cgroup_path != NULL && nk_cgroup_freezer_read(freezer, s->cgroup_path, &paused, &e) < 0)
+    if (s->cgroup_path != NULL &&
+        nk_cgroup_freezer_read(freezer, s->cgroup_path, init_state, &paused, &e) < 0)
         nk_error_free(e); /* unreadable freezer: report what the process says */
     if (paused)
         return "paused";

@@ -100,8 +100,10 @@ typedef struct nk_cgroup_freezer_reader {
     {                                                                                              \
         .mount_fd = NK_CGROUP_FREEZER_UNOPENED                                                     \
     }
-int nk_cgroup_freezer_read(nk_cgroup_freezer_reader *r, const char *cgroup_path, bool *frozen,
-                           nk_error **err);
+/* init_state: the state letter of a process in the cgroup (/proc/<pid>/stat),
+ * 0 when unknown; on v1 it can answer without reading the freezer. */
+int nk_cgroup_freezer_read(nk_cgroup_freezer_reader *r, const char *cgroup_path, char init_state,
+                           bool *frozen, nk_error **err);
 void nk_cgroup_freezer_reader_close(nk_cgroup_freezer_reader *r);
 
 /* Send sig to every process in the cgroup and its sub-cgroups (v2 cgroup.kill

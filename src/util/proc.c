@@ -55,20 +55,22 @@ int nk_proc_stat(pid_t pid, uint64_t *start_time, char *state)
     return nk_proc_stat_at(AT_FDCWD, pid, start_time, state);
 }
 
-bool nk_proc_is_alive_at(int proc_fd, pid_t pid, uint64_t start_time)
+bool nk_proc_is_alive_at(int proc_fd, pid_t pid, uint64_t start_time, char *state)
 {
     uint64_t st;
-    char state;
-    if (pid <= 0 || nk_proc_stat_at(proc_fd, pid, &st, &state) < 0)
+    char c;
+    if (pid <= 0 || nk_proc_stat_at(proc_fd, pid, &st, &c) < 0)
         return false;
-    if (state == 'Z' || state == 'X')
+    if (state != NULL)
+        *state = c;
+    if (c == 'Z' || c == 'X')
         return false;
     return st == start_time;
 }
 
 bool nk_proc_is_alive(pid_t pid, uint64_t start_time)
 {
-    return nk_proc_is_alive_at(AT_FDCWD, pid, start_time);
+    return nk_proc_is_alive_at(AT_FDCWD, pid, start_time, NULL);
 }
 
 int nk_pidfd_open(pid_t pid)

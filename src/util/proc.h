@@ -16,7 +16,8 @@ int nk_proc_stat_at(int proc_fd, pid_t pid, uint64_t *start_time, char *state);
 /* True when pid exists, is not a zombie and started at start_time: the pid
  * still names the process nook created, not a reused pid. */
 bool nk_proc_is_alive(pid_t pid, uint64_t start_time);
-bool nk_proc_is_alive_at(int proc_fd, pid_t pid, uint64_t start_time);
+/* *state (may be NULL): its state letter, when it exists. */
+bool nk_proc_is_alive_at(int proc_fd, pid_t pid, uint64_t start_time, char *state);
 
 /* pidfd_open(2); -1 with errno when unavailable. */
 int nk_pidfd_open(pid_t pid);

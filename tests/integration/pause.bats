@@ -105,3 +105,29 @@ freezer_state() {
     [ ! -d "$dir" ] || fail "cgroup $dir left behind"
     assert_no_leftovers
 }
+
+@test "v1: state and list read freezer.state only for an init the kernel shows frozen (D)" {
+    cg_v2 && skip "v2 freezes tasks in an interruptible sleep: cgroup.freeze is always read"
+    start_counter
+    traced() {
+        # LeakSanitizer cannot run under ptrace (the ASan pass)
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -qq -o "$BUNDLE/trace" \
+            -e trace=open,openat,openat2 "$NOOK" --root "$NOOK_ROOT" "$@" >"$BUNDLE/traced.out"
+    }
+    # running: init sleeps (S), so its cgroup cannot be FROZEN; nothing is read
+    traced state "$ID"
+    [ "$(jq -r .status "$BUNDLE/traced.out")" = running ]
+    ! grep -q freezer.state "$BUNDLE/trace" || fail "state read the freezer of a sleeping init"
+    traced list --format json
+    [ "$(jq -r '.[0].status' "$BUNDLE/traced.out")" = running ]
+    ! grep -q freezer.state "$BUNDLE/trace" || fail "list read the freezer of a sleeping init"
+    # frozen: init is D, the freezer is read and says so
+    nook pause "$ID"
+    traced state "$ID"
+    [ "$(jq -r .status "$BUNDLE/traced.out")" = paused ]
+    grep -q freezer.state "$BUNDLE/trace"
+    traced list --format json
+    [ "$(jq -r '.[0].status' "$BUNDLE/traced.out")" = paused ]
+    nook resume "$ID"
+    [ "$(container_status "$ID")" = running ]
+}
