@@ -85,11 +85,11 @@ int nk_caps_drop_bounding(const nk_caps *caps, nk_error **err)
     for (int v = 0; v < kernel_cap_count(); v++) {
         if (caps->bounding & (UINT64_C(1) << v))
             continue;
-        /* Already gone (exec into a container): dropping again would need
-         * CAP_SETPCAP for nothing. */
-        if (cap_get_bound((cap_value_t)v) == 0)
-            continue;
-        if (cap_drop_bound((cap_value_t)v) < 0)
+        /* One prctl each, not a read first: with CAP_SETPCAP dropping a cap
+         * already gone succeeds; without it (exec as a user, caps already
+         * dropped) EPERM is fine when the cap is gone. */
+        if (cap_drop_bound((cap_value_t)v) < 0 &&
+            (errno != EPERM || cap_get_bound((cap_value_t)v) != 0))
             return cap_err(err, errno, "drop bounding capability", v);
     }
     return 0;
@@ -109,10 +109,12 @@ static int apply_ambient(const nk_caps *caps, nk_error **err)
 {
     /* Start from nothing: `exec` may run from a runtime that has ambient
      * caps of its own, which must not reach the container. */
-    if (cap_reset_ambient() < 0 && errno != EINVAL)
-        return nk_err(err, errno, "clear the ambient capabilities");
-
     uint64_t raise = caps->ambient & caps->permitted & caps->inheritable;
+    /* One prctl: libcap's cap_reset_ambient() asks about every cap first.
+     * EINVAL: a kernel without ambient caps (< 4.3), so nothing to clear. */
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+        (errno != EINVAL || raise != 0))
+        return nk_err(err, errno, "clear the ambient capabilities");
     for (int v = 0; v < 64; v++) {
         if (!(raise & (UINT64_C(1) << v)))
             continue;
