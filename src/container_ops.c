@@ -47,14 +47,6 @@ static int open_state(nk_context *ctx, const char *id, int lock, nk_state_dir *d
     return 0;
 }
 
-int nk_state_is_paused(const nk_state *s, bool *paused, nk_error **err)
-{
-    *paused = false;
-    if (s->cgroup_path == NULL)
-        return 0;
-    return nk_cgroup_is_frozen(s->cgroup_path, paused, err);
-}
-
 int nk_state_kill_all(const nk_state *s, int sig, nk_error **err)
 {
     if (need_cgroup(s, err) < 0)

@@ -29,9 +29,6 @@ typedef struct nk_events_opts {
 /* Streams until the container stops. */
 int nk_container_events(nk_context *ctx, const char *id, const nk_events_opts *o, nk_error **err);
 
-/* For state and exec: *paused = the container's cgroup is frozen (false
- * when it has none). */
-int nk_state_is_paused(const nk_state *s, bool *paused, nk_error **err);
 /* kill --all, also after init died: sig to everything in the cgroup. */
 int nk_state_kill_all(const nk_state *s, int sig, nk_error **err);
 /* delete: SIGKILL whatever is left in the cgroup and wait until it is empty,
