@@ -139,7 +139,7 @@ int oci_config_parse(const char *json, size_t len, oci_config **out, nk_error **
         return -1;
     oci_config *c = xzalloc(sizeof(*c));
     int rc = parse_sections(&r, tree, c);
-    yajl_tree_free(tree);
+    jr_tree_free(tree);
     if (rc < 0) {
         oci_config_free(c);
         return -1;

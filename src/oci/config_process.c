@@ -325,7 +325,7 @@ int oci_process_parse(const char *json, size_t len, oci_process **out, nk_error 
         return -1;
     oci_process *p = xzalloc(sizeof(*p));
     int rc = oci_parse_process(&r, NULL, tree, p);
-    yajl_tree_free(tree);
+    jr_tree_free(tree);
     if (rc < 0) {
         oci_process_free(p);
         return -1;

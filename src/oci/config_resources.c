@@ -259,7 +259,7 @@ int oci_resources_parse(const char *json, size_t len, oci_resources **out, nk_er
         return -1;
     oci_resources *res = xzalloc(sizeof(*res));
     int rc = oci_parse_resources(&r, NULL, tree, res);
-    yajl_tree_free(tree);
+    jr_tree_free(tree);
     if (rc < 0) {
         oci_resources_free(res);
         return -1;

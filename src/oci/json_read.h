@@ -33,6 +33,8 @@ typedef struct jr {
 /* Parses a whole document (NUL bytes and absurd nesting refused up front);
  * the root must be an object. */
 int jr_parse(const jr *r, const char *json, size_t len, yajl_val *out);
+/* Frees a tree from jr_parse (not yajl_tree_free: it lives in an arena). */
+void jr_tree_free(yajl_val root);
 
 int jr_fail(const jr *r, const jr_path *p, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -121,7 +121,7 @@ int oci_state_parse(const char *json, size_t len, nk_state **out, nk_error **err
         return -1;
     nk_state *s = xzalloc(sizeof(*s));
     int rc = parse_state(&r, tree, s);
-    yajl_tree_free(tree);
+    jr_tree_free(tree);
     if (rc < 0) {
         nk_state_free(s);
         return -1;
