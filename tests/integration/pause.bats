@@ -108,13 +108,18 @@ freezer_state() {
 
 @test "v1: state and list read freezer.state only for an init the kernel shows frozen (D)" {
     cg_v2 && skip "v2 freezes tasks in an interruptible sleep: cgroup.freeze is always read"
-    start_counter
+    # init sleeps in pause(): S, never D, until frozen
+    set_probe pause
+    nook run -d "$ID" </dev/null >/dev/null 2>&1
     traced() {
         # LeakSanitizer cannot run under ptrace (the ASan pass)
         ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -qq -o "$BUNDLE/trace" \
             -e trace=open,openat,openat2 "$NOOK" --root "$NOOK_ROOT" "$@" >"$BUNDLE/traced.out"
     }
-    # running: init sleeps (S), so its cgroup cannot be FROZEN; nothing is read
+    # running: init sleeps, so its cgroup cannot be FROZEN; nothing is read
+    local pid
+    pid="$(container_pid "$ID")"
+    wait_until 5 '[ "$(awk "{ print \$3 }" /proc/'"$pid"'/stat)" = S ]'
     traced state "$ID"
     [ "$(jq -r .status "$BUNDLE/traced.out")" = running ]
     ! grep -q freezer.state "$BUNDLE/trace" || fail "state read the freezer of a sleeping init"
