@@ -46,12 +46,18 @@ static int keyed_u64(const char *dir, const char *file, const char *key, uint64_
 }
 
 /* Directory of the freezer: v2 cgroup, v1 freezer hierarchy; NULL: none. */
-static char *freezer_dir(const nk_cg_layout *l, const char *path, bool *v2)
+/* Mount of the freezer: the cgroup2 root on v2, the v1 freezer hierarchy
+ * otherwise; NULL: none. */
+static const char *freezer_mount(const nk_cg_layout *l, bool *v2)
 {
     *v2 = l->mode == NK_CG_UNIFIED;
-    if (*v2)
-        return nk_cg_v2_dir(l, path);
-    const char *mount = nk_cg_v1_mount(l, "freezer");
+    return *v2 ? l->unified : nk_cg_v1_mount(l, "freezer");
+}
+
+/* Directory of the freezer for path; NULL: none. */
+static char *freezer_dir(const nk_cg_layout *l, const char *path, bool *v2)
+{
+    const char *mount = freezer_mount(l, v2);
     return mount ? nk_cg_join(mount, path, NULL) : NULL;
 }
 
@@ -154,8 +160,7 @@ static int freezer_reader_open(nk_cgroup_freezer_reader *r, nk_error **err)
     nk_cg_layout l = {0};
     if (nk_cg_layout_get(&l, err) < 0)
         return -1;
-    r->v2 = l.mode == NK_CG_UNIFIED;
-    const char *mount = r->v2 ? l.unified : nk_cg_v1_mount(&l, "freezer");
+    const char *mount = freezer_mount(&l, &r->v2);
     int ret = 0;
     r->mount_fd = -1; /* no freezer: nothing is ever frozen */
     if (mount != NULL && (r->mount_fd = nk_cg_open(mount, err)) < 0)
