@@ -355,8 +355,9 @@ t_rm_force_running() {
     local pid id
     pid="$(pid_of d1)"
     id="$(full_id d1)"
-    P rm -f -t 0 d1 >/dev/null
-    ! P inspect d1 >/dev/null 2>&1 || fail "d1 still exists"
+    local out
+    out="$(P rm -f -t 0 d1 2>&1)" || true
+    ! P inspect d1 >/dev/null 2>&1 || fail "d1 still exists; podman rm said: $out"
     retry 5 pid_gone "$pid" || fail "init $pid alive"
     no_leftovers "$id"
 }
