@@ -90,11 +90,12 @@ int nk_cgroup_thaw(const char *cgroup_path, nk_error **err);
 /* *frozen = the cgroup is frozen now (false when the host has no freezer). */
 int nk_cgroup_is_frozen(const char *cgroup_path, bool *frozen, nk_error **err);
 /* The same for many cgroups in a row (list): the layout is looked up and
- * the freezer's mount opened once, on first use. */
+ * the freezer's mount opened once, on first use that needs them. */
 #define NK_CGROUP_FREEZER_UNOPENED (-2)
 typedef struct nk_cgroup_freezer_reader {
-    int mount_fd; /* -1: the host has no freezer */
-    bool v2;      /* cgroup.freeze, not the v1 freezer.state */
+    int mount_fd;  /* -1: the host has no freezer */
+    bool v2;       /* cgroup.freeze, not the v1 freezer.state */
+    bool v2_known; /* v2 is set, the mount perhaps not opened yet */
 } nk_cgroup_freezer_reader;
 #define NK_CGROUP_FREEZER_READER_INIT                                                              \
     {                                                                                              \

@@ -173,10 +173,10 @@ int nk_cgroup_freezer_read(nk_cgroup_freezer_reader *r, const char *cgroup_path,
                            bool *frozen, nk_error **err)
 {
     *frozen = false;
-    if (r->mount_fd == NK_CGROUP_FREEZER_UNOPENED && freezer_reader_open(r, err) < 0)
-        return -1;
-    if (r->mount_fd < 0)
-        return 0;
+    if (!r->v2_known) {
+        r->v2 = nk_cg_host_unified();
+        r->v2_known = true;
+    }
     /* The v1 freezer leaves each task it froze in the kernel's refrigerator,
      * which /proc reports as D (TASK_UNINTERRUPTIBLE before 6.1, TASK_FROZEN
      * shown as D since): an init in any other state is not frozen, so its
@@ -185,6 +185,10 @@ int nk_cgroup_freezer_read(nk_cgroup_freezer_reader *r, const char *cgroup_path,
      * out). Spares `list` three system calls and a kernfs walk for every
      * running container. v2 freezes tasks in an interruptible sleep (S). */
     if (!r->v2 && init_state != 0 && init_state != 'D')
+        return 0; /* before the layout: `state` on v1 never looks it up */
+    if (r->mount_fd == NK_CGROUP_FREEZER_UNOPENED && freezer_reader_open(r, err) < 0)
+        return -1;
+    if (r->mount_fd < 0)
         return 0;
     const char *file = r->v2 ? "cgroup.freeze" : "freezer.state";
     const char *rel = cgroup_path + strspn(cgroup_path, "/");

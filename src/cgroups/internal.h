@@ -38,6 +38,8 @@ typedef struct nk_cg_layout {
 
 /* Discover the host's layout (libcgroup for the v1 controller mounts). */
 int nk_cg_layout_get(nk_cg_layout *l, nk_error **err);
+/* The layout's mode is NK_CG_UNIFIED: one statfs, or the memo. */
+bool nk_cg_host_unified(void);
 void nk_cg_layout_clear(nk_cg_layout *l);
 /* Drop the layout this process found (it is kept for the rest of the
  * command); nk_cgroup_set_state_root does it too. */

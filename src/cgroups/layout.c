@@ -226,6 +226,11 @@ int nk_cg_layout_get(nk_cg_layout *l, nk_error **err)
     return 0;
 }
 
+bool nk_cg_host_unified(void)
+{
+    return memo_set ? memo.mode == NK_CG_UNIFIED : is_fs(CG_ROOT, CGROUP2_SUPER_MAGIC);
+}
+
 /* Tests and a new state root: the next lookup starts afresh. */
 void nk_cg_layout_forget(void)
 {

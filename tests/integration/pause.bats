@@ -106,7 +106,7 @@ freezer_state() {
     assert_no_leftovers
 }
 
-@test "v1: state and list read freezer.state only for an init the kernel shows frozen (D)" {
+@test "v1: state and list read freezer.state, and look up the cgroup layout, only for an init the kernel shows frozen (D)" {
     cg_v2 && skip "v2 freezes tasks in an interruptible sleep: cgroup.freeze is always read"
     # init sleeps in pause(): S, never D, until frozen
     set_probe pause
@@ -116,16 +116,22 @@ freezer_state() {
         ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -qq -o "$BUNDLE/trace" \
             -e trace=open,openat,openat2 "$NOOK" --root "$NOOK_ROOT" "$@" >"$BUNDLE/traced.out"
     }
-    # running: init sleeps, so its cgroup cannot be FROZEN; nothing is read
+    # running: init sleeps, so its cgroup cannot be FROZEN; nothing is read,
+    # and where the freezer is mounted does not matter: no layout lookup
+    # (the cache file, /proc/cgroups)
     local pid
     pid="$(container_pid "$ID")"
     wait_until 5 '[ "$(awk "{ print \$3 }" /proc/'"$pid"'/stat)" = S ]'
     traced state "$ID"
     [ "$(jq -r .status "$BUNDLE/traced.out")" = running ]
     ! grep -q freezer.state "$BUNDLE/trace" || fail "state read the freezer of a sleeping init"
+    ! grep -Eq '/proc/cgroups|\.cgroup-layout|"/sys/fs/cgroup/freezer"' "$BUNDLE/trace" ||
+        fail "state looked up the cgroup layout: $(grep -E 'cgroups|layout|freezer' "$BUNDLE/trace")"
     traced list --format json
     [ "$(jq -r '.[0].status' "$BUNDLE/traced.out")" = running ]
     ! grep -q freezer.state "$BUNDLE/trace" || fail "list read the freezer of a sleeping init"
+    ! grep -Eq '/proc/cgroups|\.cgroup-layout|"/sys/fs/cgroup/freezer"' "$BUNDLE/trace" ||
+        fail "list looked up the cgroup layout"
     # frozen: init is D, the freezer is read and says so
     nook pause "$ID"
     traced state "$ID"
