@@ -49,7 +49,8 @@ FUZZ_SECONDS ?= 60
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
-BENCH_TOOLS := build/bench/bench-driver build/bench/bench-floor
+BENCH_TOOLS := build/bench/bench-driver build/bench/bench-floor \
+	build/bench/bench-rss-floor-seccomp build/bench/bench-rss-floor-cgroup
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 
 # a failed link must not leave a half-written build/nook that make thinks is fresh
@@ -204,6 +205,15 @@ clean:
 build/bench/bench-%: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+# Linked like build/nook (static-pie, the same libraries' archives), one job each.
+build/bench/bench-rss-floor-seccomp: tests/bench/rss_floor.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror $(shell pkg-config --cflags yajl 2>/dev/null) \
+		-static-pie -o $@ $< -lseccomp -lyajl_s
+build/bench/bench-rss-floor-cgroup: tests/bench/rss_floor.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -DFLOOR_CGROUP -static-pie -o $@ $< \
+		$(shell pkg-config --static --libs libcgroup 2>/dev/null || echo -lcgroup)
 bench: build/nook $(BENCH_TOOLS)
 	@python3 tests/bench/bench.py
 # The same inside the pure cgroup v2 VM (times distorted there; ratios tell).

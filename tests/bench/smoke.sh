@@ -40,6 +40,8 @@ jq -e '.rows.run.floor.wall_ms.median > 0' "$json" >/dev/null 2>&1
 check "the floor program ran" $?
 jq -e '[.notes[] | select(startswith("floor:"))] == []' "$json" >/dev/null 2>&1
 check "the floor loaded the config's seccomp filter (nook's compiled program)" $?
+jq -e '.rss_floor_kib["libseccomp'"'"'s compile"] > 0' "$json" >/dev/null 2>&1
+check "the cold path's RSS floor (tests/bench/rss_floor.c) was measured" $?
 
 left=0
 for d in /sys/fs/cgroup/$PREFIX-* /sys/fs/cgroup/*/$PREFIX-*; do
