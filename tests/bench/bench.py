@@ -39,7 +39,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(REPO, "build", "bench")
 DRIVER = os.path.join(BUILD, "bench-driver")
 FLOOR = os.path.join(BUILD, "bench-floor")
-RSS_FLOOR = os.path.join(BUILD, "bench-rss-floor-%s")
+RSS_FLOOR = {job: os.path.join(BUILD, "bench-rss-floor-" + job) for job in ("seccomp", "cgroup")}
 
 N = int(os.environ.get("BENCH_N", "50"))
 REPS = int(os.environ.get("BENCH_REPS", "3"))
@@ -297,10 +297,10 @@ class Bench:
         # static process doing only it (tests/bench/rss_floor.c): the floor
         # under the cold run's peak RSS while libseccomp and libcgroup do them
         for _ in range(3):
-            self.timed("rss-floor/seccomp", "%s %s" % (RSS_FLOOR % "seccomp",
+            self.timed("rss-floor/seccomp", "%s %s" % (RSS_FLOOR["seccomp"],
                                                       os.path.join(self.bundle, "config.json")))
             if not os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
-                self.timed("rss-floor/cgroup", RSS_FLOOR % "cgroup")
+                self.timed("rss-floor/cgroup", RSS_FLOOR["cgroup"])
 
     def phase_run(self):
         log("run: %d x %s" % (N, ", ".join(["floor"] + list(self.rt))))
@@ -630,7 +630,7 @@ class Bench:
 
 
 def main():
-    global NOOK, DRIVER, FLOOR
+    global NOOK, DRIVER, FLOOR, RSS_FLOOR
     for tool in (DRIVER, FLOOR, NOOK, BUSYBOX):
         if not os.access(tool, os.X_OK):
             raise SystemExit("bench: %s is missing (make bench builds it)" % tool)
@@ -644,6 +644,7 @@ def main():
     ok = False
     try:
         NOOK, DRIVER, FLOOR = (local_copy(p, b.tmp, b.notes) for p in (NOOK, DRIVER, FLOOR))
+        RSS_FLOOR = {job: local_copy(p, b.tmp, b.notes) for job, p in RSS_FLOOR.items()}
         b.setup()
         b.phase_cold()
         b.phase_run()
