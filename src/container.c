@@ -353,16 +353,6 @@ static void abort_create(nk_created *c)
         nk_hooks_poststop(c->ctx, c->config, c->dir.id, c->bundle);
 }
 
-/* exec and delete read the config create used, not a bundle edited since */
-static int save_config_copy(const nk_state_dir *d, const char *config_path, nk_error **err)
-{
-    _cleanup_free_ char *json = NULL;
-    size_t len;
-    if (nk_read_file(config_path, &json, &len, err) < 0)
-        return -1;
-    return nk_state_save_config(d, json, len, err);
-}
-
 /* An unprivileged caller usually may not make cgroups; like runc, that is
  * only an error when the config asks for limits. */
 static int create_cgroup(nk_context *ctx, nk_created *c, const char *id, nk_error **err)
@@ -454,8 +444,12 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
     if (bundle == NULL)
         return nk_err(err, errno, "bundle `%s`", bundle_arg);
     c->bundle = xstrdup(bundle);
+    /* read once: the copy kept for exec and delete is what was parsed here */
     _cleanup_free_ char *config_path = xasprintf("%s/config.json", bundle);
-    if (oci_config_load(config_path, &c->config, err) < 0)
+    _cleanup_free_ char *config_json = NULL;
+    size_t config_len = 0;
+    if (nk_read_file(config_path, &config_json, &config_len, err) < 0 ||
+        oci_config_parse(config_json, config_len, &c->config, err) < 0)
         return -1;
     if (nk_validate_config(c->config, o->console_socket != NULL, foreground, err) < 0)
         return -1;
@@ -495,7 +489,7 @@ static int do_create(nk_context *ctx, const nk_create_opts *o, bool foreground, 
         unlinkat(c->dir.fd, NK_CGROUP_RECORD, 0);
     NK_FAULT_POINT("create.after_cgroup");
     c->early_go = c->config->hooks.prestart.len + c->config->hooks.create_runtime.len == 0;
-    if (save_config_copy(&c->dir, config_path, err) < 0 ||
+    if (nk_state_save_config(&c->dir, config_json, config_len, err) < 0 ||
         spawn_init(ctx, o, c, bundle, rootfs, foreground, err) < 0 ||
         (!c->early_go && complete_create(c, o, bundle, rootfs, err) < 0)) {
         abort_create(c);
