@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "oci/json_compact.h"
 #include "state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -11,9 +12,15 @@
 
 #define CONFIG_COPY "config.json"
 
+/* Kept without the whitespace between tokens: every exec and delete lexes it
+ * again (oci/json_compact.c). */
 int nk_state_save_config(const nk_state_dir *d, const char *json, size_t len, nk_error **err)
 {
     _cleanup_free_ char *path = xasprintf("%s/%s", d->path, CONFIG_COPY);
+    _cleanup_free_ char *compact = xmalloc(len + 1);
+    size_t compact_len;
+    if (oci_json_compact(json, len, compact, &compact_len))
+        return nk_write_file_atomic(path, compact, compact_len, 0600, err);
     return nk_write_file_atomic(path, json, len, 0600, err);
 }
 

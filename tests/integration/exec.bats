@@ -173,6 +173,23 @@ init_get() {
     assert_equal "$(probe_get gid)" 0
 }
 
+@test "exec: runs with the config create kept, compacted, not the bundle's as edited since" {
+    update_config '.process.env = ["PATH=/bin", "KEPT=create", "SPACED=a  b"]'
+    start_container
+    local kept="$NOOK_ROOT/$ID/config.json"
+    # the same document without the whitespace between tokens, which every
+    # exec and delete would lex again; strings keep theirs
+    [ "$(jq -S . "$kept")" = "$(jq -S . "$BUNDLE/config.json")" ] || fail "the kept config is another document"
+    [ "$(wc -l <"$kept")" -eq 0 ] || fail "the kept config has line breaks"
+    [ "$(wc -c <"$kept")" -eq "$(jq -cj . "$BUNDLE/config.json" | wc -c)" ] ||
+        fail "kept $(wc -c <"$kept") bytes, compact JSON is $(jq -cj . "$BUNDLE/config.json" | wc -c)"
+    update_config '.process.env = ["PATH=/bin", "KEPT=edited"]'
+    run nook exec "$ID" /bin/nook-probe env
+    assert_success
+    assert_line env=KEPT=create
+    assert_line "env=SPACED=a  b"
+}
+
 @test "exec: --user is parsed strictly (CVE-2026-30892 class)" {
     start_container
     local bad
