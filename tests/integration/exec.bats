@@ -190,6 +190,25 @@ init_get() {
     assert_line "env=SPACED=a  b"
 }
 
+@test "exec: the config kept is the one create read, though the bundle's changes while create runs" {
+    command -v strace >/dev/null || skip "strace is not installed"
+    update_config '.process.env = ["PATH=/bin", "WHICH=read"]'
+    set_probe sleep=120
+    # every mkdir of create waits 0.5 s (the first is the state root's, right
+    # after the config is read); config.json is replaced meanwhile
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -qq -o /dev/null \
+        -e trace=mkdir,mkdirat -e inject=mkdir,mkdirat:delay_enter=500000 \
+        "$NOOK" --root "$NOOK_ROOT" run -d "$ID" </dev/null >"$BUNDLE/run.out" 2>&1 &
+    local pid=$!
+    sleep 0.25
+    update_config '.process.env = ["PATH=/bin", "WHICH=replaced"]'
+    wait "$pid" || fail "run -d failed: $(cat "$BUNDLE/run.out")"
+    wait_for_status "$ID" running
+    run nook exec "$ID" /bin/nook-probe env
+    assert_success
+    assert_line env=WHICH=read
+}
+
 @test "exec: --user is parsed strictly (CVE-2026-30892 class)" {
     start_container
     local bad
