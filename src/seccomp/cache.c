@@ -28,7 +28,7 @@
 
 #define CACHE_DIR   ".seccomp-cache"
 #define MAX_ENTRIES 64
-static const char magic[8] = {'N', 'K', 'B', 'P', 'F', 0, 0, 2};
+static const char magic[8] = {'N', 'K', 'B', 'P', 'F', 0, 0, 3};
 
 typedef struct header {
     char magic[8];
@@ -64,7 +64,7 @@ static void cache_key(const oci_seccomp *sc, uint8_t key[NK_SHA256_LEN])
     nk_sha256_init(&h);
     /* magic's last byte is the version of how profiles are compiled: bump it
      * when compile.c changes what a profile means or the program it gives
-     * (2: the binary tree) */
+     * (2: the binary tree; 3: one program per architecture, chained) */
     nk_sha256_update(&h, magic, sizeof(magic));
     hash_str(&h, NOOK_VERSION);
     hash_str(&h, nk_seccomp_lib_version());

@@ -6,6 +6,7 @@
 #include "seccomp/internal.h"
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,40 +168,140 @@ static int add_rules(scmp_filter_ctx ctx, uint32_t def, const oci_seccomp *sc, n
     return 0;
 }
 
-/* The filter covers the native architecture and the profile's others. Each
- * other one gets its own context, merged into the native one when its rules
- * are in: libseccomp keeps a shadow copy of a context's rules for its
- * transactions, and a merge moves rules without copying them, so only the
- * native rules are held twice. The same verdicts (for the default profile,
- * the same instructions); its compile's peak heap goes from 1.20 to 0.96
- * MB (tests/unit/test_seccomp.c). */
-int nk_seccomp_compile(const oci_seccomp *sc, void **insns, size_t *len, nk_error **err)
+/* A return value no rule and not the default action gives: each
+ * architecture's program but the last returns it for "not my architecture",
+ * and chain() turns those returns into jumps to the next program. */
+static uint32_t pick_link_action(const oci_seccomp *sc, uint32_t def)
+{
+    for (uint32_t msg = 0xffff;; msg--) {
+        uint32_t cand = SCMP_ACT_TRACE(msg);
+        bool used = cand == def;
+        for (size_t i = 0; i < sc->n_syscalls && !used; i++) {
+            const oci_seccomp_syscall *s = &sc->syscalls[i];
+            uint32_t act;
+            used = nk_seccomp_action(s->action, s->has_errno_ret, s->errno_ret, &act) == 0 &&
+                   act == cand;
+        }
+        if (!used)
+            return cand; /* found within n_syscalls + 2 tries */
+    }
+}
+
+/* Appends one architecture's program at prog[*n]: its returns of `link`
+ * become jumps past its end, where the next architecture's program starts
+ * (a valid program's own jumps stay inside it). 1 when it doesn't fit in
+ * max instructions. A return that isn't a constant is refused rather than
+ * chained wrongly: libseccomp gives none. */
+static int chain(struct sock_filter *prog, size_t *n, size_t max, const struct sock_filter *part,
+                 size_t len, bool last, uint32_t link, nk_error **err)
+{
+    if (*n + len > max)
+        return 1;
+    for (size_t i = 0; i < len; i++) {
+        struct sock_filter in = part[i];
+        bool ret = BPF_CLASS(in.code) == BPF_RET;
+        if (ret && BPF_RVAL(in.code) != BPF_K)
+            return nk_err(err, EINVAL, P ": libseccomp returned a non-constant verdict");
+        if (ret && !last && in.k == link)
+            in = (struct sock_filter){BPF_JMP | BPF_JA, 0, 0, (uint32_t)(len - i - 1)};
+        prog[*n + i] = in;
+    }
+    *n += len;
+    return 0;
+}
+
+/* Each architecture compiled alone in its own context, released before the
+ * next one is built, and the programs chained, the native one first so that
+ * native syscalls take the shortest path. 1 when the chain would be longer
+ * than max instructions. */
+static int compile_chained(const oci_seccomp *sc, uint32_t def, const uint32_t *arches,
+                           size_t n_arches, size_t max, void **insns, size_t *len, nk_error **err)
+{
+    uint32_t link = pick_link_action(sc, def);
+    _cleanup_free_ struct sock_filter *prog = xcalloc(max, sizeof(struct sock_filter));
+    size_t n = 0;
+    for (size_t i = 0; i < n_arches; i++) {
+        bool last = i + 1 == n_arches;
+        _cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
+        if (new_ctx(sc, def, arches[i], &ctx, err) < 0 || add_rules(ctx, def, sc, err) < 0)
+            return -1;
+        int rc = last ? 0 : seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, link);
+        if (rc < 0)
+            return nk_err(err, -rc, P ": chain the architectures' filters");
+        _cleanup_free_ void *part = NULL;
+        size_t part_len = 0;
+        if (export_bpf(ctx, &part, &part_len, err) < 0)
+            return -1;
+        seccomp_release(NK_TAKE_PTR(ctx));
+        if ((rc = chain(prog, &n, max, part, part_len, last, link, err)) != 0)
+            return rc;
+    }
+    *len = n;
+    *insns = xreallocarray(NK_TAKE_PTR(prog), n, sizeof(struct sock_filter));
+    return 0;
+}
+
+/* One program for every architecture: a context per architecture, merged
+ * into the native one (a merge moves rules, where one context given every
+ * architecture would keep a second, transaction copy of all of them). */
+static int compile_merged(const oci_seccomp *sc, uint32_t def, const uint32_t *arches,
+                          size_t n_arches, void **insns, size_t *len, nk_error **err)
+{
+    _cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
+    if (new_ctx(sc, def, arches[0], &ctx, err) < 0 || add_rules(ctx, def, sc, err) < 0)
+        return -1;
+    for (size_t i = 1; i < n_arches; i++) {
+        _cleanup_(ctx_releasep) scmp_filter_ctx one = NULL;
+        if (new_ctx(sc, def, arches[i], &one, err) < 0 || add_rules(one, def, sc, err) < 0)
+            return -1;
+        int rc = seccomp_merge(ctx, one);
+        if (rc < 0)
+            return nk_err(err, -rc, P ".architectures: add architecture 0x%x", arches[i]);
+        one = NULL; /* the merge released it */
+    }
+    return export_bpf(ctx, insns, len, err);
+}
+
+/* The filter covers the native architecture and the profile's others,
+ * chained (above). The same verdicts as one libseccomp context holding every
+ * architecture (tests/unit/test_seccomp.c), which holds every
+ * architecture's rules and its whole decision graph at once: for the default
+ * profile the compile's heap peaks at 0.45 MB chained, 0.96 MB merged and
+ * 1.20 MB in one context, and a 300-rule profile compiles in 10 ms instead
+ * of 68. Per-architecture programs share no return instructions, so the
+ * chain is ~5-13% longer; a profile whose chain would pass max (the
+ * kernel's limit) is compiled merged instead. */
+int nk_seccomp_compile_max(const oci_seccomp *sc, size_t max, void **insns, size_t *len,
+                           nk_error **err)
 {
     uint32_t def;
     if (nk_seccomp_action(sc->default_action, sc->has_default_errno_ret, sc->default_errno_ret,
                           &def) < 0)
         return nk_err(err, 0, P ".defaultAction: unknown action \"%s\"", sc->default_action);
     uint32_t native = seccomp_arch_native();
-    for (size_t i = 0; i < sc->architectures.len; i++)
-        if (nk_seccomp_arch(sc->architectures.v[i]) == 0)
-            return nk_err(err, 0, P ".architectures[%zu]: %s is not supported by libseccomp %s", i,
-                          sc->architectures.v[i], nk_seccomp_lib_version());
-    _cleanup_(ctx_releasep) scmp_filter_ctx ctx = NULL;
-    if (new_ctx(sc, def, 0, &ctx, err) < 0 || add_rules(ctx, def, sc, err) < 0)
-        return -1;
+    _cleanup_free_ uint32_t *arches = xcalloc(sc->architectures.len + 1, sizeof(*arches));
+    size_t n_arches = 1;
+    arches[0] = 0; /* new_ctx: the native one */
     for (size_t i = 0; i < sc->architectures.len; i++) {
         uint32_t a = nk_seccomp_arch(sc->architectures.v[i]);
-        if (a == native || seccomp_arch_exist(ctx, a) == 0)
-            continue; /* listed twice */
-        _cleanup_(ctx_releasep) scmp_filter_ctx one = NULL;
-        if (new_ctx(sc, def, a, &one, err) < 0 || add_rules(one, def, sc, err) < 0)
-            return -1;
-        int rc = seccomp_merge(ctx, one);
-        if (rc < 0)
-            return nk_err(err, -rc, P ".architectures[%zu]: add %s", i, sc->architectures.v[i]);
-        one = NULL; /* the merge released it */
+        if (a == 0)
+            return nk_err(err, 0, P ".architectures[%zu]: %s is not supported by libseccomp %s", i,
+                          sc->architectures.v[i], nk_seccomp_lib_version());
+        bool dup = a == native;
+        for (size_t j = 1; j < n_arches && !dup; j++)
+            dup = arches[j] == a;
+        if (!dup)
+            arches[n_arches++] = a;
     }
-    return export_bpf(ctx, insns, len, err);
+    int rc = compile_chained(sc, def, arches, n_arches, max, insns, len, err);
+    if (rc <= 0)
+        return rc;
+    return compile_merged(sc, def, arches, n_arches, insns, len, err);
+}
+
+int nk_seccomp_compile(const oci_seccomp *sc, void **insns, size_t *len, nk_error **err)
+{
+    return nk_seccomp_compile_max(sc, NK_BPF_MAX_INSNS, insns, len, err);
 }
 
 /* In a child (util/in_child.h): the heap libseccomp builds the filter in

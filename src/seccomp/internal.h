@@ -10,6 +10,10 @@
 
 /* The profile as BPF, straight from libseccomp (no cache). */
 int nk_seccomp_compile(const oci_seccomp *sc, void **insns, size_t *len, nk_error **err);
+/* The same, chaining per-architecture programs only while they fit in max
+ * instructions (the kernel's limit; tests pass less to reach the fallback). */
+int nk_seccomp_compile_max(const oci_seccomp *sc, size_t max, void **insns, size_t *len,
+                           nk_error **err);
 /* linux.seccomp.flags as SECCOMP_FILTER_FLAG_* bits this kernel takes. */
 int nk_seccomp_flags(const oci_seccomp *sc, bool notify, unsigned *out, nk_error **err);
 

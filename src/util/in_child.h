@@ -1,5 +1,5 @@
 /* One-off work in a forked child whose memory must not stay with nook.
- * libseccomp's compile (~0.95 MiB of heap) and libcgroup's discovery (~0.8
+ * libseccomp's compile (~0.45 MiB of heap) and libcgroup's discovery (~0.8
  * MiB of tables it clears) happen once per state root, on the first
  * container; glibc keeps freed heap mapped and the tables are static, so
  * done in nook itself they would stay resident for as long as a foreground

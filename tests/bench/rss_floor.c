@@ -3,8 +3,9 @@
  * uses libseccomp and libcgroup, on this kernel and libc.
  *
  *   bench-rss-floor-seccomp CONFIG.json   compile linux.seccomp as nook does
- *                                         (one context per architecture,
- *                                         merged; binary tree) and export it
+ *                                         (one context per architecture, one
+ *                                         after another; binary tree) and
+ *                                         export each
  *   bench-rss-floor-cgroup                cgroup_init() and list the mounts
  *
  * Two binaries from this file (FLOOR_CGROUP picks), static-pie like nook and
@@ -20,6 +21,7 @@
 #include <seccomp.h>
 #include <yajl/yajl_tree.h>
 #endif
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,9 +129,17 @@ static int compile(const char *config)
     yajl_val syscalls = yajl_tree_get(sc, sys_path, yajl_t_array);
     yajl_val archs = yajl_tree_get(sc, arch_path, yajl_t_array);
     uint32_t def = action(str(sc, "defaultAction"), num(sc, "defaultErrnoRet", EPERM));
+    /* the native architecture, then the profile's others, each compiled
+     * alone and released before the next (chaining the programs costs no
+     * memory worth counting: they are appended to one memfd) */
+    uint32_t done[16] = {seccomp_arch_native()};
+    size_t n_done = 1;
+    int fd = memfd_create("bpf", MFD_CLOEXEC);
     scmp_filter_ctx ctx = new_ctx(def, 0);
-    if (ctx == NULL || add_rules(ctx, def, syscalls) < 0)
+    if (fd < 0 || ctx == NULL || add_rules(ctx, def, syscalls) < 0 ||
+        seccomp_export_bpf(ctx, fd) != 0)
         return 1;
+    seccomp_release(ctx);
     for (size_t i = 0; archs != NULL && i < YAJL_GET_ARRAY(archs)->len; i++) {
         const char *name = YAJL_GET_STRING(YAJL_GET_ARRAY(archs)->values[i]);
         char lower[32];
@@ -138,14 +148,18 @@ static int compile(const char *config)
             lower[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
         lower[n] = '\0';
         uint32_t a = seccomp_arch_resolve_name(lower);
-        if (a == 0 || a == seccomp_arch_native() || seccomp_arch_exist(ctx, a) == 0)
+        bool seen = a == 0 || n_done == sizeof(done) / sizeof(done[0]);
+        for (size_t j = 0; j < n_done && !seen; j++)
+            seen = done[j] == a;
+        if (seen)
             continue;
-        scmp_filter_ctx one = new_ctx(def, a);
-        if (one == NULL || add_rules(one, def, syscalls) < 0 || seccomp_merge(ctx, one) < 0)
+        done[n_done++] = a;
+        ctx = new_ctx(def, a);
+        if (ctx == NULL || add_rules(ctx, def, syscalls) < 0 || seccomp_export_bpf(ctx, fd) != 0)
             return 1;
+        seccomp_release(ctx);
     }
-    int fd = memfd_create("bpf", MFD_CLOEXEC);
-    return fd >= 0 && seccomp_export_bpf(ctx, fd) == 0 && lseek(fd, 0, SEEK_END) > 0 ? 0 : 1;
+    return lseek(fd, 0, SEEK_END) > 0 ? 0 : 1;
 }
 
 #else

@@ -416,7 +416,7 @@ start_listener() {
     # both caches were filled on this first run
     [ "$(ls "$root/.seccomp-cache" | wc -l)" -eq 1 ]
     [ -f "$root/.cgroup-layout" ]
-    # libseccomp's rule database (~0.95 MiB) and libcgroup's tables (~0.8 MiB)
+    # libseccomp's rule database (~0.45 MiB) and libcgroup's tables (~0.8 MiB)
     # never reached the nook that waits on the container: its high-water
     # mark is that of a run on a warm root (~1.6 MiB), not ~3.5 MiB
     local hwm
