@@ -18,7 +18,7 @@
 
 PREFIX ?= /usr/local
 CC ?= cc
-PKGS := libseccomp libcap yajl libcgroup
+PKGS := libseccomp libcap yajl
 VERSION := 0.1.0
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
@@ -27,14 +27,17 @@ BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Isrc \
 	-DNOOK_VERSION='"$(VERSION)"' -DNOOK_COMMIT='"$(GIT_COMMIT)"' \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
-LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lyajl -lcgroup) -lm
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lyajl) -lm
+# Unit tests also link libcgroup: it is the oracle nook's own v1 mount
+# discovery is checked against (tests/unit/test_cgroup_layout.c).
+TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs libcgroup 2>/dev/null || echo -lcgroup)
 # build/nook itself is linked static-pie (STATIC=0: dynamic): every command is a
 # short-lived process, and the loader resolving four shared libraries was 0.4-0.6 ms
 # of each (nook state: 1.2 ms -> 0.8 ms) and half its peak RSS (2 MiB -> 1.1 MiB);
 # PIE keeps ASLR. Debian ships yajl's archive as libyajl_s.a. (tests/bench/README.md)
 STATIC ?= 1
 NOOK_LDFLAGS := $(if $(filter 1,$(STATIC)),-static-pie)
-NOOK_LDLIBS := $(if $(filter 1,$(STATIC)),$(patsubst -lyajl,-lyajl_s,$(shell pkg-config --static --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lyajl -lcgroup) -lm),$(LDLIBS))
+NOOK_LDLIBS := $(if $(filter 1,$(STATIC)),$(patsubst -lyajl,-lyajl_s,$(shell pkg-config --static --libs $(PKGS) 2>/dev/null || echo -lseccomp -lcap -lyajl) -lm),$(LDLIBS))
 
 SRCS := $(shell find src -name '*.c' | LC_ALL=C sort)
 CORE_SRCS := $(filter-out src/main.c,$(SRCS))
@@ -50,7 +53,7 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 BENCH_TOOLS := build/bench/bench-driver build/bench/bench-floor \
-	build/bench/bench-rss-floor-seccomp build/bench/bench-rss-floor-cgroup
+	build/bench/bench-rss-floor-seccomp
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 
 # a failed link must not leave a half-written build/nook that make thinks is fresh
@@ -147,11 +150,11 @@ build/bench/seccomp_compile: tests/bench/seccomp_compile.c $(CORE_SRCS:%.c=build
 # Unit tests link the core objects directly (no main.c).
 build/tests/%: tests/unit/%.c $(CORE_SRCS:%.c=build/obj/%.o) tests/unit/unit.h
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(CORE_SRCS:%.c=build/obj/%.o) $(LDLIBS)
+	$(CC) $(BASE_CFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(CORE_SRCS:%.c=build/obj/%.o) $(TEST_LDLIBS)
 
 build/asan-tests/%: tests/unit/%.c $(CORE_SRCS:%.c=build/asan-obj/%.o) tests/unit/unit.h
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -Itests/unit -o $@ $< $(CORE_SRCS:%.c=build/asan-obj/%.o) $(LDLIBS)
+	$(CC) $(BASE_CFLAGS) $(ASAN_FLAGS) -Itests/unit -o $@ $< $(CORE_SRCS:%.c=build/asan-obj/%.o) $(TEST_LDLIBS)
 
 deps:
 	@tests/deps.sh
@@ -205,15 +208,11 @@ clean:
 build/bench/bench-%: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
-# Linked like build/nook (static-pie, the same libraries' archives), one job each.
+# Linked like build/nook (static-pie, the same libraries' archives).
 build/bench/bench-rss-floor-seccomp: tests/bench/rss_floor.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror $(shell pkg-config --cflags yajl 2>/dev/null) \
 		-static-pie -o $@ $< -lseccomp -lyajl_s
-build/bench/bench-rss-floor-cgroup: tests/bench/rss_floor.c
-	@mkdir -p $(@D)
-	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -DFLOOR_CGROUP -static-pie -o $@ $< \
-		$(shell pkg-config --static --libs libcgroup 2>/dev/null || echo -lcgroup)
 bench: build/nook $(BENCH_TOOLS)
 	@python3 tests/bench/bench.py
 # The same inside the pure cgroup v2 VM (times distorted there; ratios tell).

@@ -19,7 +19,7 @@
 
 /* The state root (--root), where the v1/hybrid layout cache is kept
  * (<root>/.cgroup-layout, see layout.c). Called once by main; NULL (the
- * default) means every command discovers the layout with libcgroup. */
+ * default) means every command discovers the layout. */
 void nk_cgroup_set_state_root(const char *root);
 
 /* ---------- joining: a new init, an exec'd process ---------- */

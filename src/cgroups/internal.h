@@ -12,6 +12,7 @@
 #include "cgroups/devices_rules.h"
 #include "oci/config.h"
 #include "util/error.h"
+#include "util/mountinfo.h"
 
 /* ---------- host layout (layout.c) ---------- */
 
@@ -36,8 +37,14 @@ typedef struct nk_cg_layout {
     size_t n_hiers;
 } nk_cg_layout;
 
-/* Discover the host's layout (libcgroup for the v1 controller mounts). */
+/* Discover the host's layout (or take the v1 mounts from the cache). */
 int nk_cg_layout_get(nk_cg_layout *l, nk_error **err);
+/* Adds to l the v1 hierarchies a host with this /proc/cgroups text and
+ * mount table has: each subsystem at the first "cgroup" mount that names it
+ * among its options, as libcgroup's cgroup_init() reads them. An error when
+ * l then has neither a v1 hierarchy nor a cgroup2 mount. */
+int nk_cg_v1_hiers_find(const char *proc_cgroups, const nk_mountinfo *m, size_t n, nk_cg_layout *l,
+                        nk_error **err);
 /* The layout's mode is NK_CG_UNIFIED: one statfs, or the memo. */
 bool nk_cg_host_unified(void);
 void nk_cg_layout_clear(nk_cg_layout *l);

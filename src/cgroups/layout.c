@@ -2,23 +2,20 @@
  *
  * The mode comes from statfs(): /sys/fs/cgroup itself being cgroup2 means a
  * pure v2 host, and then everything nook needs is in the root's
- * cgroup.controllers, so libcgroup is not used on that path: its
- * cgroup_init() rescans /proc/mounts and /proc/cgroups and costs ~0.8-1.7 ms
- * and ~900 KiB of peak RSS per invocation (measured on the 2-core dev host),
- * more than all of nook's cgroup work on v2.
+ * cgroup.controllers.
  *
- * On v1/hybrid hosts libcgroup discovers which controllers are mounted where
- * (co-mounted ones included), once: the result is kept in the state root as
- * <root>/.cgroup-layout (layout_cache.c) and later commands take it from
- * there while it is still true of the host: its key, the
- * subsystem/hierarchy/enabled columns of /proc/cgroups, is unchanged and every
- * cached mount point is still the same cgroup v1 mount. A missing, foreign,
- * stale or unparsable file means discovering again and rewriting it. main()
- * names the root (nk_cgroup_set_state_root); without one, or when it is not
- * writable, every command discovers. The cgroup2 side of a hybrid host
- * (cgroup.controllers) is read live: one small file. */
+ * On v1/hybrid hosts the v1 controllers' mounts come from
+ * /proc/self/mountinfo and /proc/cgroups (co-mounted ones included), once:
+ * the result is kept in the state root as <root>/.cgroup-layout
+ * (layout_cache.c) and later commands take it from there while it is still
+ * true of the host: its key, the subsystem/hierarchy/enabled columns of
+ * /proc/cgroups, is unchanged and every cached mount point is still the same
+ * cgroup v1 mount. A missing, foreign, stale or unparsable file means
+ * discovering again and rewriting it. main() names the root
+ * (nk_cgroup_set_state_root); without one, or when it is not writable, every
+ * command discovers. The cgroup2 side of a hybrid host (cgroup.controllers)
+ * is read live: one small file. */
 #include <errno.h>
-#include <libcgroup.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +25,7 @@
 #include "cgroups/internal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-#include "util/in_child.h"
+#include "util/mountinfo.h"
 #include "util/xalloc.h"
 
 #define CG_ROOT "/sys/fs/cgroup"
@@ -92,89 +89,81 @@ static void hier_add(nk_cg_hier *h, const char *ctrl)
     h->ctrls[n + 1] = NULL;
 }
 
-static int discover_v1(nk_cg_layout *l, nk_error **err)
+/* opt is one of opts' comma-separated options, whole. */
+static bool has_opt(const char *opts, const char *opt)
 {
-    int rc = cgroup_init();
-    if (rc != 0) {
-        /* its text reads "Success" when a system call failed (EMFILE...) */
-        if (rc == ECGOTHER)
-            return nk_err(err, cgroup_get_last_errno() ? cgroup_get_last_errno() : errno,
-                          "cgroup layout: libcgroup");
-        return nk_err(err, 0, "cgroup layout: libcgroup: %s", cgroup_strerror(rc));
+    size_t len = strlen(opt);
+    for (const char *p = opts;; p++) {
+        if (strncmp(p, opt, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+            return true;
+        if ((p = strchr(p, ',')) == NULL)
+            return false;
     }
-    void *h = NULL;
-    struct cgroup_mount_point mp;
-    for (rc = cgroup_get_controller_begin(&h, &mp); rc == 0;
-         rc = cgroup_get_controller_next(&h, &mp)) {
-        /* v2 controllers on a hybrid host are reported at the cgroup2 mount */
-        if (is_fs(mp.path, CGROUP2_SUPER_MAGIC))
+}
+
+int nk_cg_v1_hiers_find(const char *proc_cgroups, const nk_mountinfo *m, size_t n, nk_cg_layout *l,
+                        nk_error **err)
+{
+    /* the subsystems, in /proc/cgroups' order (a hierarchy lists its
+     * controllers in it): each line's first word, under a "#" header */
+    _cleanup_free_ char *copy = xstrdup(proc_cgroups);
+    _cleanup_strv_ char **names = xcalloc(1, sizeof(char *));
+    size_t n_names = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        size_t len = strcspn(line, " \t");
+        if (line[0] == '#' || len == 0)
             continue;
-        hier_add(hier_for(l, mp.path), mp.name);
+        names = xreallocarray(names, n_names + 2, sizeof(char *));
+        names[n_names++] = xstrndup(line, len);
+        names[n_names] = NULL;
     }
-    cgroup_get_controller_end(&h);
-    if (rc != ECGEOF)
-        return nk_err(err, 0, "cgroup layout: libcgroup: %s", cgroup_strerror(rc));
+    if (n_names == 0)
+        return nk_err(err, 0, "cgroup layout: `/proc/cgroups` lists no controller");
+    _cleanup_free_ bool *found = xcalloc(n_names, sizeof(bool));
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(m[i].fstype, "cgroup") != 0)
+            continue; /* cgroup2's controllers are read from cgroup.controllers */
+        for (size_t c = 0; c < n_names; c++)
+            if (!found[c] && has_opt(m[i].super_opts, names[c])) {
+                hier_add(hier_for(l, m[i].mountpoint), names[c]);
+                found[c] = true;
+            }
+    }
+    if (l->n_hiers == 0 && l->unified == NULL)
+        return nk_err(err, 0, "cgroup layout: no cgroup v1 controller is mounted and no cgroup2");
     return 0;
 }
 
-/* In a child (util/in_child.h): cgroup_init() clears and fills ~0.8 MiB of
- * static tables that would otherwise stay resident in nook. The answer is,
- * per hierarchy, its mount and its controllers, each NUL-terminated, then an
- * empty string. */
-static int discover_child(void *arg, void **out, size_t *len, nk_error **err)
+/* From the mount table and /proc/cgroups, as libcgroup's cgroup_init() finds
+ * them, without libcgroup: cgroup_init() clears ~0.8 MiB of static tables
+ * on every call (the whole first run then peaked at 2.1-2.3 MiB on this
+ * hybrid host, forking for it) and takes ~1 ms; this takes one read of
+ * mountinfo. tests/unit/test_cgroup_layout.c compares the two on the host. */
+static int discover_v1(const char *proc_cgroups, nk_cg_layout *l, nk_error **err)
 {
-    nk_cg_layout l = {0};
-    if (discover_v1(&l, err) < 0)
-        return -1;
-    char *buf = NULL;
+    nk_mountinfo *m = NULL;
     size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    if (f == NULL)
-        return nk_err(err, errno, "cgroup layout: open_memstream");
-    for (size_t i = 0; i < l.n_hiers; i++) {
-        fwrite(l.hiers[i].mount, 1, strlen(l.hiers[i].mount) + 1, f);
-        for (char **c = l.hiers[i].ctrls; *c; c++)
-            fwrite(*c, 1, strlen(*c) + 1, f);
-        fputc('\0', f);
-    }
-    if (fclose(f) != 0)
-        return nk_err(err, errno, "cgroup layout: write");
-    *out = buf;
-    *len = n;
-    return 0;
+    if (nk_mountinfo_read(&m, &n, err) < 0)
+        return nk_err_wrap(err, "cgroup layout");
+    int rc = nk_cg_v1_hiers_find(proc_cgroups, m, n, l, err);
+    nk_mountinfo_free(m, n);
+    return rc;
 }
 
-static int discover_v1_in_child(nk_cg_layout *l, nk_error **err)
-{
-    _cleanup_free_ char *buf = NULL;
-    size_t len = 0;
-    if (nk_run_in_child("cgroup layout", discover_child, NULL, (void **)&buf, &len, err) < 0)
-        return -1;
-    /* buf[len] is a NUL too: every strlen below stays inside */
-    for (size_t at = 0; at < len;) {
-        nk_cg_hier *h = hier_for(l, buf + at);
-        at += strlen(buf + at) + 1;
-        for (; at < len && buf[at] != '\0'; at += strlen(buf + at) + 1)
-            hier_add(h, buf + at);
-        if (at >= len || h->ctrls[0] == NULL)
-            return nk_err(err, 0, "cgroup layout: a malformed answer from the child");
-        at++;
-    }
-    return 0;
-}
-
-/* The v1 hierarchies: from the cache when it is still valid, else from
- * libcgroup (then cached). The key is read before discovering, so a change
+/* The v1 hierarchies: from the cache when it is still valid, else
+ * discovered (then cached). The key is read before discovering, so a change
  * racing with discovery makes the saved key stale, not the layout. */
 static int v1_layout(nk_cg_layout *l, nk_error **err)
 {
     _cleanup_free_ char *proc = NULL, *key = NULL;
-    _cleanup_error_ nk_error *ignored = NULL;
-    if (state_root != NULL && nk_read_file("/proc/cgroups", &proc, NULL, &ignored) == 0)
+    if (nk_read_file("/proc/cgroups", &proc, NULL, err) < 0)
+        return nk_err_wrap(err, "cgroup layout");
+    if (state_root != NULL)
         key = nk_cg_layout_key(proc);
     if (key != NULL && nk_cg_layout_cache_load(state_root, key, l) == 0)
         return 0;
-    if (discover_v1_in_child(l, err) < 0)
+    if (discover_v1(proc, l, err) < 0)
         return -1;
     if (key != NULL)
         nk_cg_layout_cache_save(state_root, key, l);

@@ -1,6 +1,6 @@
-/* The v1 layout cache: <root>/.cgroup-layout keeps what libcgroup found
+/* The v1 layout cache: <root>/.cgroup-layout keeps what discovery found
  * (each v1 hierarchy's mount point and controllers), so that commands after
- * the first skip cgroup_init() (~1 ms and ~900 KiB of RSS each). The file:
+ * the first skip reading and parsing the mount table. The file:
  *
  *   nook cgroup layout 1
  *   key cpuset/3/1 cpu/1/1 ... pids/8/1
@@ -75,7 +75,7 @@ static bool valid_mount(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
             return false;
-    /* no "." or ".." components: the path is what libcgroup saw mounted */
+    /* no "." or ".." components: the path is what mountinfo showed */
     for (const char *c = s; c < s + n; c++) {
         if (*c != '/')
             continue;

@@ -8,6 +8,7 @@
 #include "oci/config.h"
 #include "rootfs/rootfs.h"
 #include "util/error.h"
+#include "util/mountinfo.h"
 
 /* ---- mount_options.c ---- */
 #define NK_MAX_PROPAGATION 4
@@ -82,19 +83,6 @@ int nk_tmpcopyup(int src_dir, int dst_dir, const char *dest, nk_error **err);
  * parent made (nk_idmap_mounts_prepare) at the mount's destination. */
 int nk_idmapped_mount_attach(const nk_rootfs_ctx *c, int tree_fd, const oci_mount *m,
                              const nk_mount_opts *mo, const char *what, nk_error **err);
-
-/* ---- mountinfo.c ---- */
-typedef struct nk_mountinfo {
-    char *root;       /* of the filesystem, the bound subtree; unescaped */
-    char *mountpoint; /* unescaped */
-    char *optional;   /* "shared:1 master:2", "" when none */
-    char *fstype;
-    char *source;
-    char *super_opts;
-} nk_mountinfo;
-
-int nk_mountinfo_read(nk_mountinfo **out, size_t *n, nk_error **err);
-void nk_mountinfo_free(nk_mountinfo *m, size_t n);
 
 /* ---- mounts.c / cgroup_mounts.c ---- */
 int nk_mounts_setup(const nk_rootfs_ctx *c, nk_error **err);

@@ -1,9 +1,9 @@
 /* One-off work in a forked child whose memory must not stay with nook.
- * libseccomp's compile (~0.45 MiB of heap) and libcgroup's discovery (~0.8
- * MiB of tables it clears) happen once per state root, on the first
- * container; glibc keeps freed heap mapped and the tables are static, so
- * done in nook itself they would stay resident for as long as a foreground
- * `run` waits on its container. The child's pages go when it exits. */
+ * libseccomp's compile (~0.45 MiB of heap, and its code) happens once per
+ * state root and profile, on the first container; glibc keeps freed heap
+ * mapped, so done in nook itself it would stay resident for as long as a
+ * foreground `run` waits on its container. The child's pages go when it
+ * exits. */
 #ifndef NOOK_UTIL_IN_CHILD_H
 #define NOOK_UTIL_IN_CHILD_H
 

@@ -39,7 +39,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.path.join(REPO, "build", "bench")
 DRIVER = os.path.join(BUILD, "bench-driver")
 FLOOR = os.path.join(BUILD, "bench-floor")
-RSS_FLOOR = {job: os.path.join(BUILD, "bench-rss-floor-" + job) for job in ("seccomp", "cgroup")}
+RSS_FLOOR = {job: os.path.join(BUILD, "bench-rss-floor-" + job) for job in ("seccomp",)}
 
 N = int(os.environ.get("BENCH_N", "50"))
 REPS = int(os.environ.get("BENCH_REPS", "3"))
@@ -293,14 +293,12 @@ class Bench:
                 self.delete(rt, cid, force=True)
             else:
                 self.live[rt].discard(cid)
-        # what a cold run's two one-off jobs take alone, each in the smallest
-        # static process doing only it (tests/bench/rss_floor.c): the floor
-        # under the cold run's peak RSS while libseccomp and libcgroup do them
+        # what the cold run's one-off job (libseccomp's compile) takes alone,
+        # in the smallest static process doing only it (tests/bench/rss_floor.c):
+        # the floor under the cold run's peak RSS while libseccomp does it
         for _ in range(3):
             self.timed("rss-floor/seccomp", "%s %s" % (RSS_FLOOR["seccomp"],
                                                       os.path.join(self.bundle, "config.json")))
-            if not os.path.exists("/sys/fs/cgroup/cgroup.controllers"):
-                self.timed("rss-floor/cgroup", RSS_FLOOR["cgroup"])
 
     def phase_run(self):
         log("run: %d x %s" % (N, ", ".join(["floor"] + list(self.rt))))
@@ -607,10 +605,10 @@ class Bench:
                       "" if result["nook_peak_rss_kib"] <= RSS_TARGET_KIB else " MISS",
                       result["driver_maxrss_kib"], cold["maxrss_kib"]["max"] if cold else "-"))
         floors = [(job, self.stats("rss-floor/" + key)) for job, key in
-                  (("libseccomp's compile", "seccomp"), ("libcgroup's discovery", "cgroup"))]
+                  (("libseccomp's compile", "seccomp"),)]
         result["rss_floor_kib"] = {job: st["maxrss_kib"]["median"] for job, st in floors if st}
         if result["rss_floor_kib"]:
-            print("the cold run's one-off jobs, each alone in a minimal static process "
+            print("the cold run's one-off job, alone in a minimal static process "
                   "(median peak RSS): " + ", ".join(
                       "%s %d KiB" % kv for kv in result["rss_floor_kib"].items()))
         print("cgroup of its own per container: %s" % ", ".join(

@@ -1,26 +1,21 @@
-/* The cold path's two jobs, each alone in the smallest process that can do
- * it: what peak RSS a first run on an empty root could get down to while it
- * uses libseccomp and libcgroup, on this kernel and libc.
+/* The cold path's one-off job alone in the smallest process that can do it:
+ * what peak RSS a first run on an empty root could get down to while it
+ * compiles the seccomp profile with libseccomp, on this kernel and libc.
  *
  *   bench-rss-floor-seccomp CONFIG.json   compile linux.seccomp as nook does
  *                                         (one context per architecture, one
  *                                         after another; binary tree) and
  *                                         export each
- *   bench-rss-floor-cgroup                cgroup_init() and list the mounts
  *
- * Two binaries from this file (FLOOR_CGROUP picks), static-pie like nook and
- * each linked with only its library (and yajl for the config): whatever else
- * a binary holds shows up in its RSS, since this kernel maps the page cache
- * in large folios. They print nothing: the bench reads their peak RSS from
- * wait4 as for every command. Exit status 0 when the work succeeded. */
+ * static-pie like nook and linked with only libseccomp and yajl (for the
+ * config): whatever else a binary holds shows up in its RSS, since this
+ * kernel maps the page cache in large folios. It prints nothing: the bench
+ * reads its peak RSS from wait4 as for every command. Exit status 0 when the
+ * work succeeded. */
 #define _GNU_SOURCE
 #include <errno.h>
-#ifdef FLOOR_CGROUP
-#include <libcgroup.h>
-#else
 #include <seccomp.h>
 #include <yajl/yajl_tree.h>
-#endif
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,7 +24,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#ifndef FLOOR_CGROUP
 static const char *str(yajl_val v, const char *key)
 {
     const char *path[] = {key, NULL};
@@ -162,34 +156,10 @@ static int compile(const char *config)
     return lseek(fd, 0, SEEK_END) > 0 ? 0 : 1;
 }
 
-#else
-static int discover(void)
-{
-    if (cgroup_init() != 0)
-        return 1;
-    void *h = NULL;
-    struct cgroup_mount_point mp;
-    int n = 0;
-    for (int rc = cgroup_get_controller_begin(&h, &mp); rc == 0;
-         rc = cgroup_get_controller_next(&h, &mp))
-        n++;
-    cgroup_get_controller_end(&h);
-    return n > 0 ? 0 : 1;
-}
-
-#endif
-
 int main(int argc, char **argv)
 {
-#ifdef FLOOR_CGROUP
-    (void)argv;
-    if (argc == 1)
-        return discover();
-    fprintf(stderr, "usage: bench-rss-floor-cgroup\n");
-#else
     if (argc == 2)
         return compile(argv[1]);
     fprintf(stderr, "usage: bench-rss-floor-seccomp CONFIG.json\n");
-#endif
     return 2;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The v1/hybrid layout cache, <root>/.cgroup-layout (src/cgroups/layout_cache.c):
 # after the first command, nook takes the controller mounts from it instead of
-# libcgroup's scan of /proc/mounts; a cache that is not private to root, is stale
+# reading /proc/self/mountinfo; a cache that is not private to root, is stale
 # (its /proc/cgroups key differs) or names a directory that is not the cgroup v1
 # mount it was is ignored, the layout discovered again, and the file rewritten.
 # Pure v2 hosts never use it (tests/cgroupv2/commands.bats checks that).
@@ -20,8 +20,8 @@ teardown() {
     teardown_bundle
 }
 
-# What libcgroup's discovery opens (checked with strace: cgroup_init reads
-# /proc/cgroups, then /proc/mounts); nook's cache path reads /proc/cgroups only.
+# What discovery opens (checked with strace: /proc/cgroups, then
+# /proc/self/mountinfo); nook's cache path reads /proc/cgroups only.
 MOUNT_TABLES='"/proc/(self/|[0-9]+/)?(mounts|mountinfo)"'
 
 # traced_ps: `nook ps --format json $ID` under strace; $BUNDLE/trace has every
@@ -77,11 +77,11 @@ started_with_cache() {
     ! opened_mount_table || fail "ps with a valid cache opened: $(grep -E "$MOUNT_TABLES" "$BUNDLE/trace")"
     grep -q '"/proc/cgroups"' "$BUNDLE/trace" || fail "the key was not checked"
     grep -q "\"$CACHE\"" "$BUNDLE/trace" || fail "the cache was not read"
-    # the control: without the cache, ps discovers through /proc/mounts (so
-    # the check above can see libcgroup), and writes the cache again
+    # the control: without the cache, ps discovers through the mount table (so
+    # the check above can see discovery), and writes the cache again
     rm "$CACHE"
     traced_ps
-    opened_mount_table || fail "libcgroup's discovery no longer opens a mount table: fix MOUNT_TABLES"
+    opened_mount_table || fail "discovery no longer opens a mount table: fix MOUNT_TABLES"
     assert_cache_good
 }
 

@@ -70,8 +70,6 @@ expect_one_line_error() {
     assert_success
     assert_no_leftovers
     local n
-    # (ASan build) libcgroup leaks when it fails for lack of fds: not nook's
-    export LSAN_OPTIONS="suppressions=$BATS_TEST_DIRNAME/lsan-libcgroup.supp:print_suppressions=0"
     for n in 10 8; do
         run bash -c 'ulimit -n "$3" && exec "$0" --root "$1" run "$2" </dev/null' "$NOOK" "$NOOK_ROOT" "$ID" "$n"
         expect_one_line_error "Too many open files"

@@ -468,3 +468,140 @@ TEST(unusable_root_discovers_without_cache)
     CHECK(has_hiers);
     CHECK(none);
 }
+
+/* ---- v1 discovery from the mount table (layout.c) ----------------------- */
+#include <libcgroup.h>
+
+/* "mount ctrl ctrl\n" per hierarchy, in order. */
+static char *hiers_text(const nk_cg_layout *l)
+{
+    char *out = xstrdup("");
+    for (size_t i = 0; i < l->n_hiers; i++) {
+        char *line = xasprintf("%s%s", out, l->hiers[i].mount);
+        free(out);
+        out = line;
+        for (char **c = l->hiers[i].ctrls; *c; c++) {
+            line = xasprintf("%s %s", out, *c);
+            free(out);
+            out = line;
+        }
+        line = xasprintf("%s\n", out);
+        free(out);
+        out = line;
+    }
+    return out;
+}
+
+/* nk_cg_v1_hiers_find on a mountinfo text; NULL when it fails (*err set). */
+static char *find_in(const char *proc, const char *mountinfo, bool unified, nk_error **err)
+{
+    _cleanup_free_ char *text = xstrdup(mountinfo);
+    nk_mountinfo *m = NULL;
+    size_t n = 0;
+    nk_mountinfo_parse(text, &m, &n);
+    nk_cg_layout l = {0};
+    l.unified = unified ? xstrdup("/sys/fs/cgroup/unified") : NULL;
+    int rc = nk_cg_v1_hiers_find(proc, m, n, &l, err);
+    nk_mountinfo_free(m, n);
+    char *out = rc == 0 ? hiers_text(&l) : NULL;
+    nk_cg_layout_clear(&l);
+    return out;
+}
+
+#define MI(id, mnt, fstype, super)                                                                 \
+#id " 31 0:" #id " / " mnt " rw,relatime - " fstype " " fstype " " super "\n"
+
+TEST(v1_discovery_reads_controllers_from_super_options)
+{
+    static const char proc[] = "#subsys_name\thierarchy\tnum_cgroups\tenabled\n"
+                               "cpuset\t3\t2\t1\ncpu\t1\t2\t1\ncpuacct\t1\t2\t1\n"
+                               "memory\t4\t2\t1\nfreezer\t0\t1\t0\npids\t8\t2\t1\n";
+    static const char mounts[] = "23 1 0:21 / /sys rw - sysfs sysfs rw\n"
+                                 "31 23 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw,mode=755\n"
+        /* "cpuset" must not be read as "cpu", nor "name=memory" as memory */
+        MI(33, "/sys/fs/cgroup/cpuset", "cgroup", "rw,cpuset,clone_children")
+        /* co-mounted, options in another order than /proc/cgroups */
+        MI(32, "/sys/fs/cgroup/cpu,cpuacct", "cgroup", "rw,cpuacct,cpu")
+            MI(34, "/sys/fs/cgroup/systemd", "cgroup", "rw,xattr,name=systemd")
+                MI(35, "/sys/fs/cgroup/odd", "cgroup", "rw,name=memory")
+        /* a space in the path, as the kernel escapes it */
+        MI(36, "/sys/fs/cgroup/mem\\040ory", "cgroup", "rw,memory")
+        /* the same hierarchy again (a bind mount): the first one counts */
+        MI(37, "/mnt/pids-again", "cgroup", "rw,pids")
+            MI(38, "/sys/fs/cgroup/pids", "cgroup", "rw,pids")
+        /* cgroup2's controllers are not v1 hierarchies */
+        MI(39, "/sys/fs/cgroup/unified", "cgroup2", "rw,nsdelegate");
+    _cleanup_error_ nk_error *err = NULL;
+    _cleanup_free_ char *got = find_in(proc, mounts, true, &err);
+    CHECK_STREQ(got, "/sys/fs/cgroup/cpuset cpuset\n"
+                     "/sys/fs/cgroup/cpu,cpuacct cpu cpuacct\n"
+                     "/sys/fs/cgroup/mem ory memory\n"
+                     "/mnt/pids-again pids\n");
+}
+
+TEST(v1_discovery_errors_name_what_is_missing)
+{
+    static const char none[] = "31 23 0:28 / /sys/fs/cgroup rw - tmpfs tmpfs rw\n";
+    _cleanup_error_ nk_error *err = NULL;
+    /* no v1 controller and no cgroup2: nothing to put a container in */
+    CHECK(find_in(proc_cgroups, none, false, &err) == NULL);
+    CHECK_CONTAINS(err->msg, "no cgroup v1 controller is mounted");
+    nk_error_free(err);
+    err = NULL;
+    /* a hybrid host whose v1 side is empty is still a layout */
+    _cleanup_free_ char *got = find_in(proc_cgroups, none, true, &err);
+    CHECK_STREQ(got, "");
+    /* /proc/cgroups without a controller (proc mounted with subset=pid
+     * shows none): refused, not read as "nothing is mounted" */
+    CHECK(find_in("#subsys_name\thierarchy\tnum_cgroups\tenabled\n", none, true, &err) == NULL);
+    CHECK_CONTAINS(err->msg, "/proc/cgroups");
+}
+
+/* What libcgroup's cgroup_init() finds on this host, in the same form:
+ * its v1 controllers in its table's order, grouped by mount point. */
+static char *libcgroup_hiers(void)
+{
+    if (cgroup_init() != 0)
+        return NULL;
+    nk_cg_layout l = {0};
+    void *h = NULL;
+    struct cgroup_mount_point mp;
+    for (int rc = cgroup_get_controller_begin(&h, &mp); rc == 0;
+         rc = cgroup_get_controller_next(&h, &mp)) {
+        struct statfs sf;
+        if (statfs(mp.path, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
+            continue;
+        size_t i = 0;
+        while (i < l.n_hiers && strcmp(l.hiers[i].mount, mp.path) != 0)
+            i++;
+        if (i == l.n_hiers) {
+            l.hiers = xreallocarray(l.hiers, ++l.n_hiers, sizeof(nk_cg_hier));
+            l.hiers[i] = (nk_cg_hier){xstrdup(mp.path), xcalloc(1, sizeof(char *))};
+        }
+        size_t n = 0;
+        while (l.hiers[i].ctrls[n] != NULL)
+            n++;
+        l.hiers[i].ctrls = xreallocarray(l.hiers[i].ctrls, n + 2, sizeof(char *));
+        l.hiers[i].ctrls[n] = xstrdup(mp.name);
+        l.hiers[i].ctrls[n + 1] = NULL;
+    }
+    cgroup_get_controller_end(&h);
+    char *out = hiers_text(&l);
+    nk_cg_layout_clear(&l);
+    return out;
+}
+
+/* libcgroup is the reference: on a v1/hybrid host nook's discovery (no
+ * cache) finds the very hierarchies, mounts and controllers it does. */
+TEST(v1_discovery_agrees_with_libcgroup_on_the_host)
+{
+    if (!v1_host())
+        return;
+    nk_cg_layout l;
+    CHECK(discover(&l) == 0);
+    _cleanup_free_ char *mine = hiers_text(&l);
+    nk_cg_layout_clear(&l);
+    _cleanup_free_ char *ref = libcgroup_hiers();
+    CHECK(ref != NULL && ref[0] != '\0');
+    CHECK_STREQ(mine, ref);
+}

@@ -1,9 +1,9 @@
-/* /proc/self/mountinfo, the few fields rootfs setup needs. */
+#include "util/mountinfo.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rootfs/internal.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
@@ -59,11 +59,8 @@ static int parse_line(char *line, nk_mountinfo *m)
     return 0;
 }
 
-int nk_mountinfo_read(nk_mountinfo **out, size_t *n, nk_error **err)
+void nk_mountinfo_parse(char *text, nk_mountinfo **out, size_t *n)
 {
-    _cleanup_free_ char *text = NULL;
-    if (nk_read_file("/proc/self/mountinfo", &text, NULL, err) < 0)
-        return nk_err_wrap(err, "read `/proc/self/mountinfo`");
     nk_mountinfo *list = NULL;
     size_t len = 0;
     char *save = NULL;
@@ -76,6 +73,14 @@ int nk_mountinfo_read(nk_mountinfo **out, size_t *n, nk_error **err)
     }
     *out = list;
     *n = len;
+}
+
+int nk_mountinfo_read(nk_mountinfo **out, size_t *n, nk_error **err)
+{
+    _cleanup_free_ char *text = NULL;
+    if (nk_read_file("/proc/self/mountinfo", &text, NULL, err) < 0)
+        return nk_err_wrap(err, "read `/proc/self/mountinfo`");
+    nk_mountinfo_parse(text, out, n);
     return 0;
 }
 
