@@ -213,7 +213,7 @@ class Bench:
     def seccomp_program(self, cfg):
         """The config's compiled seccomp filter, for the floor to load: one
         untimed `nook run` fills nook's cache (<root>/.seccomp-cache/<key>:
-        80-byte header (magic "NKBPF" 0 0 2, key, u64 count, digest), then the
+        80-byte header (magic "NKBPF" 0 0 3, key, u64 count, digest), then the
         sock_filter array)."""
         if not cfg["linux"].get("seccomp"):
             return None
@@ -229,7 +229,7 @@ class Bench:
         with open(os.path.join(cache, files[0]), "rb") as f:
             data = f.read()
         n = struct.unpack_from("<Q", data, 40)[0]
-        if data[:8] != b"NKBPF\0\0\2" or len(data) != 80 + 8 * n:
+        if data[:8] != b"NKBPF\0\0\3" or len(data) != 80 + 8 * n:
             self.notes.append("floor: nook's seccomp cache has an unknown format")
             return None
         path = os.path.join(self.tmp, "floor.bpf")
