@@ -112,10 +112,14 @@ int nk_cg_v1_hiers_find(const char *proc_cgroups, const nk_mountinfo *m, size_t 
     char *save = NULL;
     for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         size_t len = strcspn(line, " \t");
-        if (line[0] == '#' || len == 0)
+        line[len] = '\0';
+        bool dup = false; /* never in a real /proc/cgroups; found once even so */
+        for (size_t k = 0; k < n_names && !dup; k++)
+            dup = strcmp(names[k], line) == 0;
+        if (line[0] == '#' || len == 0 || dup)
             continue;
         names = xreallocarray(names, n_names + 2, sizeof(char *));
-        names[n_names++] = xstrndup(line, len);
+        names[n_names++] = xstrdup(line);
         names[n_names] = NULL;
     }
     if (n_names == 0)

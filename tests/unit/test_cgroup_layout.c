@@ -557,6 +557,18 @@ TEST(v1_discovery_errors_name_what_is_missing)
     CHECK_CONTAINS(err->msg, "/proc/cgroups");
 }
 
+/* Found by fuzz_mounts: a subsystem listed twice in /proc/cgroups (the
+ * kernel never does) still makes one controller, not two. */
+TEST(v1_discovery_counts_a_subsystem_listed_twice_once)
+{
+    static const char proc[] = "#subsys_name\thierarchy\tnum_cgroups\tenabled\n"
+                               "cpu\t1\t1\t1\ncpuacct\t1\t1\t1\ncpu\t1\t1\t1\n";
+    _cleanup_error_ nk_error *err = NULL;
+    _cleanup_free_ char *got = find_in(
+        proc, MI(32, "/sys/fs/cgroup/cpu,cpuacct", "cgroup", "rw,cpu,cpuacct"), false, &err);
+    CHECK_STREQ(got, "/sys/fs/cgroup/cpu,cpuacct cpu cpuacct\n");
+}
+
 /* What libcgroup's cgroup_init() finds on this host, in the same form:
  * its v1 controllers in its table's order, grouped by mount point. */
 static char *libcgroup_hiers(void)
