@@ -170,21 +170,28 @@ static int add_rules(scmp_filter_ctx ctx, uint32_t def, const oci_seccomp *sc, n
 
 /* A return value no rule and not the default action gives: each
  * architecture's program but the last returns it for "not my architecture",
- * and chain() turns those returns into jumps to the next program. */
-static uint32_t pick_link_action(const oci_seccomp *sc, uint32_t def)
+ * and chain() turns those returns into jumps to the next program. The
+ * highest SCMP_ACT_TRACE value not in use, found in one pass over the
+ * rules; false only for a profile that returns all 65536 of them. */
+static bool pick_link_action(const oci_seccomp *sc, uint32_t def, uint32_t *link)
 {
-    for (uint32_t msg = 0xffff;; msg--) {
-        uint32_t cand = SCMP_ACT_TRACE(msg);
-        bool used = cand == def;
-        for (size_t i = 0; i < sc->n_syscalls && !used; i++) {
+    _cleanup_free_ uint8_t *used = xcalloc(0x10000 / 8, 1);
+    for (size_t i = 0; i <= sc->n_syscalls; i++) {
+        uint32_t act = def;
+        if (i < sc->n_syscalls) {
             const oci_seccomp_syscall *s = &sc->syscalls[i];
-            uint32_t act;
-            used = nk_seccomp_action(s->action, s->has_errno_ret, s->errno_ret, &act) == 0 &&
-                   act == cand;
+            if (nk_seccomp_action(s->action, s->has_errno_ret, s->errno_ret, &act) < 0)
+                continue;
         }
-        if (!used)
-            return cand; /* found within n_syscalls + 2 tries */
+        if ((act & 0xffff0000u) == SCMP_ACT_TRACE(0))
+            used[(act & 0xffff) / 8] |= (uint8_t)(1u << (act & 7));
     }
+    for (int msg = 0xffff; msg >= 0; msg--)
+        if (!(used[msg / 8] & (1u << (msg & 7)))) {
+            *link = SCMP_ACT_TRACE((uint32_t)msg);
+            return true;
+        }
+    return false;
 }
 
 /* Appends one architecture's program at prog[*n]: its returns of `link`
@@ -213,11 +220,13 @@ static int chain(struct sock_filter *prog, size_t *n, size_t max, const struct s
 /* Each architecture compiled alone in its own context, released before the
  * next one is built, and the programs chained, the native one first so that
  * native syscalls take the shortest path. 1 when the chain would be longer
- * than max instructions. */
+ * than max instructions or no return value is free to link them with. */
 static int compile_chained(const oci_seccomp *sc, uint32_t def, const uint32_t *arches,
                            size_t n_arches, size_t max, void **insns, size_t *len, nk_error **err)
 {
-    uint32_t link = pick_link_action(sc, def);
+    uint32_t link;
+    if (!pick_link_action(sc, def, &link))
+        return 1;
     _cleanup_free_ struct sock_filter *prog = xcalloc(max, sizeof(struct sock_filter));
     size_t n = 0;
     for (size_t i = 0; i < n_arches; i++) {

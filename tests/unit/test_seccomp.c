@@ -548,6 +548,31 @@ TEST(a_rule_returning_the_link_value_keeps_its_verdict)
     CHECK(seen);
 }
 
+/* A profile that returns every SCMP_ACT_TRACE value leaves nothing to link
+ * the programs with: it is compiled merged, with the same verdicts. */
+TEST(no_free_link_value_compiles_merged)
+{
+    _cleanup_config_ oci_config *c = default_config();
+    CHECK(c != NULL);
+    oci_seccomp *sc = &c->linux.seccomp;
+    size_t n0 = sc->n_syscalls, n = n0 + 0x10000;
+    sc->syscalls = xreallocarray(sc->syscalls, n, sizeof(*sc->syscalls));
+    for (size_t i = n0; i < n; i++)
+        sc->syscalls[i] = (oci_seccomp_syscall){.action = xstrdup("SCMP_ACT_TRACE"),
+                                                .has_errno_ret = true,
+                                                .errno_ret = (uint32_t)(i - n0)};
+    sc->n_syscalls = n;
+    _cleanup_error_ nk_error *err = NULL;
+    void *p = NULL;
+    size_t len = 0, ref_len = 0;
+    CHECK(nk_seccomp_compile(sc, &p, &len, &err) == 0);
+    _cleanup_free_ struct sock_filter *mine = p;
+    _cleanup_free_ struct sock_filter *ref = NULL;
+    CHECK(reference_compile(sc, &ref, &ref_len) == 0);
+    /* the entries name no syscall: the default profile's program, merged */
+    CHECK(len == ref_len && memcmp(mine, ref, ref_len * sizeof(*ref)) == 0);
+}
+
 /* A chain longer than the limit falls back to one merged program: for the
  * default profile, the very instructions of a single-context compile. */
 TEST(a_chain_over_the_limit_is_compiled_merged)
