@@ -52,13 +52,20 @@ static bool token_in(const char *list, const char *tok, size_t toklen)
     return false;
 }
 
-/* Our own cgroup in hierarchy m, from /proc/self/cgroup: a v1 line matches
- * when all its controllers are among the mount's options. */
-static int own_cgroup_path(const nk_mountinfo *m, char **out, nk_error **err)
+static int read_self_cgroup(char **text, nk_error **err)
 {
-    _cleanup_free_ char *text = NULL;
-    if (nk_read_file("/proc/self/cgroup", &text, NULL, err) < 0)
+    if (nk_read_file("/proc/self/cgroup", text, NULL, err) < 0)
         return nk_err_wrap(err, "read `/proc/self/cgroup`");
+    return 0;
+}
+
+/* Our own cgroup in hierarchy m, from /proc/self/cgroup's text (not
+ * changed): a v1 line matches when all its controllers are among the
+ * mount's options. */
+static int own_cgroup_path(const char *self_cgroup, const nk_mountinfo *m, char **out,
+                           nk_error **err)
+{
+    _cleanup_free_ char *text = xstrdup(self_cgroup);
     bool v2 = strcmp(m->fstype, "cgroup2") == 0;
     char *save = NULL;
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -102,14 +109,15 @@ static char *hierarchy_data(const char *super_opts)
 }
 
 /* Without a cgroup namespace a fresh mount would show the host's whole
- * hierarchy; like runc, the container gets its own cgroup bound instead. */
-static int mount_hierarchy(const nk_rootfs_ctx *c, const nk_mountinfo *h, const char *dest,
-                           const nk_mount_opts *mo, nk_error **err)
+ * hierarchy; like runc, the container gets its own cgroup bound instead
+ * (self_cgroup: /proc/self/cgroup, read once for every hierarchy). */
+static int mount_hierarchy(const nk_rootfs_ctx *c, const nk_mountinfo *h, const char *self_cgroup,
+                           const char *dest, const nk_mount_opts *mo, nk_error **err)
 {
     unsigned long flags = mo->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
     if (!c->o->cgroupns) {
         _cleanup_free_ char *src = NULL;
-        if (own_cgroup_path(h, &src, err) < 0)
+        if (own_cgroup_path(self_cgroup, h, &src, err) < 0)
             return -1;
         nk_mount_opts bind = *mo;
         bind.flags = flags | MS_BIND;
@@ -162,12 +170,15 @@ static int mount_v1(const nk_rootfs_ctx *c, const oci_mount *m, const nk_mount_o
     _cleanup_close_ int tmpfs = nk_target_reopen_mounted(c, dest, target, err);
     if (tmpfs < 0)
         return -1;
+    _cleanup_free_ char *self_cgroup = NULL;
+    if (!c->o->cgroupns && read_self_cgroup(&self_cgroup, err) < 0)
+        return -1;
     for (size_t i = 0; i < hm->n; i++) {
         const char *name = hierarchy_name(&hm->m[i]);
         if (name == NULL)
             continue;
         _cleanup_free_ char *sub = xasprintf("%s/%s", dest, name);
-        if (mount_hierarchy(c, &hm->m[i], sub, mo, err) < 0)
+        if (mount_hierarchy(c, &hm->m[i], self_cgroup, sub, mo, err) < 0)
             return -1;
     }
     if (copy_links(tmpfs, err) < 0)
@@ -196,8 +207,9 @@ static int mount_v2(const nk_rootfs_ctx *c, const oci_mount *m, const nk_mount_o
      * mount cgroup2; EBUSY: the same, on some kernels. Bind our own cgroup. */
     if ((errno != EPERM && errno != EBUSY) || host == NULL)
         return nk_err(err, errno, "mount `cgroup2` to `%s`", dest);
-    _cleanup_free_ char *src = NULL;
-    if (own_cgroup_path(host, &src, err) < 0)
+    _cleanup_free_ char *self_cgroup = NULL, *src = NULL;
+    if (read_self_cgroup(&self_cgroup, err) < 0 ||
+        own_cgroup_path(self_cgroup, host, &src, err) < 0)
         return -1;
     nk_mount_opts bind = *mo;
     bind.flags = flags | MS_BIND;
